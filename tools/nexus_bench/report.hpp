@@ -1,0 +1,22 @@
+// Formats a bench_result as one human-readable line and one JSON line.
+#pragma once
+
+#include <string>
+
+#include "options.hpp"
+#include "runner.hpp"
+
+namespace nexus::bench {
+
+/// Everything that went wrong: error replies, lost answers, broken and
+/// failed connections.
+uint64_t total_errors(const bench_result& r);
+
+/// e.g. `closed w=8, 100 conns, 10 s: 41234 req/s, p50 150 us, …`.
+std::string human_line(const bench_options& opts, const bench_result& r);
+
+/// `{"requests_per_sec":…,"p50_us":…,"p99_us":…,"p999_us":…,"errors":…,
+/// "connections":…, …}` on one line.
+std::string json_line(const bench_options& opts, const bench_result& r);
+
+} // namespace nexus::bench
