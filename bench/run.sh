@@ -8,12 +8,15 @@
 # Environment (all optional):
 #   BUILD_DIR            build tree with bin/ (default: <repo>/build)
 #   BENCH_CONNECTIONS    connections per run (100)
-#   BENCH_DURATION       measured seconds per run (8)
-#   BENCH_WARMUP         unmeasured seconds before each run (2)
+#   BENCH_DURATION       measured seconds per run (5)
+#   BENCH_WARMUP         unmeasured seconds before each run (1)
+#   BENCH_ROUNDS         rounds; the median run is reported (3)
+#   BENCH_NICE           nice level of servers and generator (-10: ahead of
+#                        other jobs on the machine; 0 when not root)
 #   BENCH_WINDOWS        closed-loop windows (“1 8”)
 #   BENCH_PIN            1: server on CPU 0, generator on CPU 1; 0: no pinning
-#   BENCH_RAW_THREADS    raw-beast-server Asio threads (2, like nexus-server's
-#                        default io-threads)
+#   BENCH_RAW_THREADS    raw-beast-server Asio threads (1 when pinned to one
+#                        core, else 2 like nexus-server's io-threads)
 #   BENCH_SERVERS        subset of “nexus-sharing nexus-stealing raw-beast
 #                        node-ws fastapi”
 #   BENCH_OUT            output file (bench/results/latest.md)
@@ -25,22 +28,47 @@ BIN=$BUILD_DIR/bin
 RESULTS=$ROOT/bench/results
 OUT=${BENCH_OUT:-$RESULTS/latest.md}
 CONNS=${BENCH_CONNECTIONS:-100}
-DURATION=${BENCH_DURATION:-8}
-WARMUP=${BENCH_WARMUP:-2}
+DURATION=${BENCH_DURATION:-5}
+WARMUP=${BENCH_WARMUP:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
+NICE=${BENCH_NICE:--10}
 WINDOWS=${BENCH_WINDOWS:-1 8}
 PIN=${BENCH_PIN:-1}
-RAW_THREADS=${BENCH_RAW_THREADS:-2}
+RAW_THREADS=${BENCH_RAW_THREADS:-$((PIN == 1 ? 1 : 2))}
 SERVERS=${BENCH_SERVERS:-nexus-sharing nexus-stealing raw-beast node-ws fastapi}
 PY=/usr/bin/python3 # PITFALLS: Debian's packages live only there
 
 WORK=$(mktemp -d /tmp/nexus-bench.XXXXXX)
 SERVER_PID=""
+STARTS=0
+
+AUTOGROUP_NICE=""
+
+# True while process $1 runs (a zombie, exited but not waited for, does not).
+alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [[ -n $state && $state != Z ]]
+}
+
+# Stops the running server: SIGTERM, then SIGKILL after 5 s.
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 50); do
+    alive "$SERVER_PID" || break
+    sleep 0.1
+  done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
 
 cleanup() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+  if [[ -n $AUTOGROUP_NICE ]]; then
+    echo "$AUTOGROUP_NICE" >/proc/self/autogroup 2>/dev/null || true
   fi
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -48,12 +76,28 @@ trap 'exit 130' INT TERM
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
-if [[ $PIN == 1 && $(nproc) -ge 2 ]]; then
-  SERVER_PIN=(taskset -c 0)
-  GEN_PIN=(taskset -c 1)
+# Both commands get a prefix: a raised priority (so that other jobs on the
+# machine disturb less) and, when pinning, a CPU of their own. With
+# autogroup scheduling (Debian's default) a process's nice only ranks it
+# inside its session, so the session's own nice is raised too, and restored
+# on exit.
+SERVER_PREFIX=()
+GEN_PREFIX=()
+if [[ $NICE != 0 && $(id -u) == 0 ]]; then
+  SERVER_PREFIX=(nice -n "$NICE")
+  GEN_PREFIX=(nice -n "$NICE")
+  if [[ -w /proc/self/autogroup ]]; then
+    old=$(sed -n 's/.* nice //p' /proc/self/autogroup)
+    if echo "$NICE" >/proc/self/autogroup 2>/dev/null; then
+      AUTOGROUP_NICE=${old:-0}
+    fi
+  fi
 else
-  SERVER_PIN=()
-  GEN_PIN=()
+  NICE=0
+fi
+if [[ $PIN == 1 && $(nproc) -ge 2 ]]; then
+  SERVER_PREFIX+=(taskset -c 0)
+  GEN_PREFIX+=(taskset -c 1)
 fi
 
 for exe in nexus-bench raw-beast-server; do
@@ -79,28 +123,23 @@ start_server() {
   local name=$1 cmd out
   cmd=$(server_cmd "$name")
   [[ -n $cmd ]] || { log "$name: not built, skipped"; return 1; }
-  out=$WORK/$name.log
+  STARTS=$((STARTS + 1))
+  out=$WORK/$name.start$STARTS.log
+  : >"$out" # the background job creates it too late for the loop below
   # shellcheck disable=SC2086 # the command line is split on purpose
-  "${SERVER_PIN[@]}" $cmd >"$out" 2>&1 &
+  "${SERVER_PREFIX[@]}" $cmd >"$out" 2>&1 &
   SERVER_PID=$!
   PORT=""
   for _ in $(seq 100); do
     PORT=$(sed -nE 's/^listening (nexus|port)=([0-9]+).*/\2/p' "$out" |
       head -n1)
     [[ -n $PORT ]] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    alive "$SERVER_PID" || break
     sleep 0.1
   done
   log "$name did not start:"; tail -n 20 "$out" >&2
   stop_server
   return 1
-}
-
-stop_server() {
-  [[ -n $SERVER_PID ]] || return 0
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
 }
 
 # User + system CPU ticks the running server has used so far.
@@ -115,7 +154,7 @@ load() {
   shift 2
   local json cpu0 cpu1
   cpu0=$(server_cpu_ticks)
-  json=$("${GEN_PIN[@]}" "$BIN/nexus-bench" \
+  json=$("${GEN_PREFIX[@]}" "$BIN/nexus-bench" \
     --url "ws://127.0.0.1:$PORT/ws" --connections "$CONNS" \
     --duration "$DURATION" --warmup "$WARMUP" --sources 4 \
     --subprotocol nexus-json --json "$@" 2>"$WORK/$name.$label.err") || true
@@ -123,51 +162,84 @@ load() {
   if [[ -n $json ]]; then
     # Server CPU per answered request, warm-up included: a figure that
     # stays meaningful when the generator and other jobs share the cores.
-    jq -c --argjson ticks "$((cpu1 - cpu0))" --argjson hz "$(getconf CLK_TCK)" \
-      '. + {server_cpu_us_per_req: (if .answered_total > 0 then
-        $ticks / $hz * 1e6 / .answered_total else null end)}' \
-      <<<"$json" >"$WORK/$name.$label.json"
+    $PY -c 'import json, sys
+r = json.loads(sys.argv[1])
+secs = int(sys.argv[2]) / int(sys.argv[3])
+n = r.get("answered_total", 0)
+r["server_cpu_us_per_req"] = secs * 1e6 / n if n else None
+print(json.dumps(r))' "$json" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" \
+      >"$WORK/$name.$label.json"
   fi
   log "$name $label: $(head -n1 "$WORK/$name.$label.err")"
+  sed -n '2,$p' "$WORK/$name.$label.err" >&2
 }
 
-# Closed loop at every window for every server.
-for name in $SERVERS; do
-  start_server "$name" || continue
-  for w in $WINDOWS; do load "$name" "w$w" --window "$w"; done
-  stop_server
-done
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+LOAD_BEFORE=$(loadavg)
 
-# Open loop at half the best closed-loop Nexus throughput (raw Beast's when
-# nexus-server is not built yet).
-# Best closed-loop req/s over the JSON files matching $1 (0 when none).
-peak_of() {
-  local files=("$WORK"/$1.w*.json)
-  [[ -e ${files[0]} ]] || { echo 0; return; }
-  jq -s 'map(.requests_per_sec) | max' "${files[@]}"
+# Keeps the median of the rounds $WORK/$1.r*.json, ordered by the field
+# $2, as $WORK/final/$1.json.
+keep_median() {
+  local files=("$WORK"/$1.r*.json)
+  [[ -e ${files[0]} ]] || return 0
+  mkdir -p "$WORK/final"
+  $PY -c 'import json, sys
+runs = sorted((json.load(open(f)) for f in sys.argv[3:]),
+              key=lambda r: r[sys.argv[1]])
+json.dump(runs[len(runs) // 2], open(sys.argv[2], "w"))' \
+    "$2" "$WORK/final/$1.json" "${files[@]}"
 }
-PEAK=$(peak_of 'nexus-*')
-RATE_FROM=Nexus
-if [[ $(jq -n "$PEAK == 0") == true ]]; then
-  PEAK=$(peak_of raw-beast)
-  RATE_FROM="raw Beast (nexus-server not built)"
-fi
-RATE=$(jq -n "($PEAK / 2) | floor")
-if [[ $RATE -gt 0 ]]; then
+
+# Closed loop at every window for every server, in rounds that interleave
+# the servers, so that a burst of outside load hits all of them alike.
+for round in $(seq "$ROUNDS"); do
   for name in $SERVERS; do
     start_server "$name" || continue
-    load "$name" open --rate "$RATE"
+    for w in $WINDOWS; do load "$name" "w$w.r$round" --window "$w"; done
     stop_server
   done
+done
+for name in $SERVERS; do
+  for w in $WINDOWS; do keep_median "$name.w$w" requests_per_sec; done
+done
+
+# Best closed-loop req/s over the JSON files matching $1 (0 when none).
+peak_of() {
+  local files=("$WORK"/final/$1.w*.json)
+  [[ -e ${files[0]} ]] || { echo 0; return; }
+  $PY -c 'import json, sys
+print(max(json.load(open(f))["requests_per_sec"] for f in sys.argv[1:]))' \
+    "${files[@]}"
+}
+
+# Open loop at half the best closed-loop Nexus throughput (raw Beast's when
+# nexus-server is not built yet); the round with the median p99 is kept.
+half() { $PY -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$1"; }
+RATE=$(half "$(peak_of 'nexus-*')")
+RATE_FROM=Nexus
+if [[ $RATE == 0 ]]; then
+  RATE=$(half "$(peak_of raw-beast)")
+  RATE_FROM="raw Beast (nexus-server not built)"
+fi
+if [[ $RATE -gt 0 ]]; then
+  for round in $(seq "$ROUNDS"); do
+    for name in $SERVERS; do
+      start_server "$name" || continue
+      load "$name" "open.r$round" --rate "$RATE"
+      stop_server
+    done
+  done
+  for name in $SERVERS; do keep_median "$name.open" p99_us; done
 fi
 
 mkdir -p "$RESULTS"
 $PY - "$WORK" "$OUT" "$RATE" "$RATE_FROM" "$PIN" "$CONNS" "$DURATION" \
-  "$WARMUP" "$WINDOWS" "$SERVERS" <<'PY'
+  "$WARMUP" "$WINDOWS" "$SERVERS" "$LOAD_BEFORE" "$(loadavg)" \
+  "$RAW_THREADS" "$ROUNDS" "$NICE" <<'PY'
 """Turns the JSON lines in WORK into the Markdown table."""
-import json, os, subprocess, sys, datetime
+import datetime, glob, json, os, subprocess, sys
 (work, out, rate, rate_from, pin, conns, duration, warmup, windows,
- servers) = sys.argv[1:]
+ servers, load_before, load_after, raw_threads, rounds, nice) = sys.argv[1:]
 windows, servers = windows.split(), servers.split()
 names = {"nexus-sharing": "Nexus (sharing)", "nexus-stealing":
          "Nexus (stealing)", "raw-beast": "raw Beast", "node-ws": "Node ws",
@@ -175,7 +247,7 @@ names = {"nexus-sharing": "Nexus (sharing)", "nexus-stealing":
 
 def res(server, label):
     try:
-        with open(os.path.join(work, f"{server}.{label}.json")) as f:
+        with open(os.path.join(work, "final", f"{server}.{label}.json")) as f:
             return json.load(f)
     except (OSError, ValueError):
         return None
@@ -192,7 +264,7 @@ def cell(r, key):
 head = ["server"]
 for w in windows:
     head += [f"w={w} req/s", f"w={w} p50 µs", f"w={w} p99 µs"]
-head += [f"CPU µs/req (w={windows[-1]})"]
+head += [f"server CPU µs/req (w={windows[-1]})", "generator CPU µs/req"]
 head += [f"open {rate}/s p50 µs", "p99 µs", "p99.9 µs", "errors"]
 rows = []
 for s in servers:
@@ -202,13 +274,14 @@ for s in servers:
         row += [cell(r, "requests_per_sec"), cell(r, "p50_us"),
                 cell(r, "p99_us")]
     last = res(s, "w" + windows[-1])
-    cpu = last and last.get("server_cpu_us_per_req")
-    row += [f"{cpu:.1f}" if cpu else "—"]
+    for key in ("server_cpu_us_per_req", "generator_cpu_us_per_req"):
+        cpu = last and last.get(key)
+        row += [f"{cpu:.1f}" if cpu else "—"]
     o = res(s, "open")
-    errs = sum(r["errors"] for r in
-               [res(s, "w" + w) for w in windows] + [o] if r)
+    runs = glob.glob(os.path.join(work, f"{s}.*.r*.json"))
+    errs = sum(json.load(open(f))["errors"] for f in runs)
     row += [cell(o, "p50_us"), cell(o, "p99_us"), cell(o, "p999_us"),
-            str(errs) if any(res(s, "w" + w) for w in windows) else "—"]
+            str(errs) if runs else "—"]
     rows.append(row)
 
 def ratio_line(nexus, base, goal):
@@ -238,21 +311,30 @@ lines = [
     f"# Benchmark results ({datetime.datetime.now():%Y-%m-%d %H:%M})", "",
     f"`make bench` on {os.cpu_count()} cores, commit `{commit or 'none'}`; "
     f"{conns} connections, {warmup} s warm-up + {duration} s measured per "
-    f"run, heartbeat request/reply (nexus dialect). "
+    f"run, heartbeat request/reply (nexus dialect); each cell is the median "
+    f"of {rounds} rounds (by req/s, open loop by p99); nice {nice}. "
     + ("Server pinned to CPU 0, generator to CPU 1. " if pin == "1" else
        "No CPU pinning. ")
-    + f"Open loop at {rate} req/s = half the peak of {rate_from}.", "",
+    + f"Open loop at {rate} req/s = half the peak of {rate_from}. "
+    f"raw Beast with {raw_threads} thread(s). Load average before/after: "
+    f"{load_before} / {load_after} (other jobs on the machine skew "
+    "everything).", "",
     "| " + " | ".join(head) + " |",
     "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 lines += ["", "| goal | measured | met |", "|---|---|---|"] + goals
 lines += ["", "Peak = best closed-loop req/s over the windows. Latency is "
           "timed from the scheduled send time (open loop: no coordinated "
           "omission). errors = error replies + unanswered + broken or "
-          "refused connections, over all runs of that server. CPU µs/req = "
+          "refused connections, over all rounds of that server. CPU µs/req = "
           "server user+system CPU time / answered requests (warm-up "
-          "included)."]
+          "included); generator CPU µs/req = nexus-bench's own (when it nears "
+          "1e6 / req/s the generator, not the server, is the limit)."]
 with open(out, "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
-log "wrote $OUT"
+# Keep the server logs and generator stderr for a look after the run.
+rm -rf "$RESULTS/logs"
+mkdir -p "$RESULTS/logs"
+cp "$WORK"/*.log "$WORK"/*.err "$RESULTS/logs/" 2>/dev/null || true
+log "wrote $OUT (logs in $RESULTS/logs)"

@@ -14,6 +14,10 @@
 #include <string_view>
 #include <vector>
 
+namespace spdlog {
+class logger;
+} // namespace spdlog
+
 namespace nexus::metrics {
 class family;
 } // namespace nexus::metrics
@@ -51,8 +55,9 @@ public:
   /// One complete text or binary message.
   virtual void on_frame(std::string text) = 0;
 
-  /// The connection id, so net's log lines name the connection too.
-  virtual const std::string& log_id() const = 0;
+  /// The connection's logger (named by its id), so net's lines about the
+  /// connection carry the same id as the actor's.
+  virtual spdlog::logger& log() const = 0;
 };
 
 /// What the upgrade request said, for the layer that accepts it.
@@ -118,10 +123,14 @@ struct server_hooks {
     on_upgrade;
   /// Answers a plain `GET` for any path but `/ws`; nullopt → 404.
   std::function<std::optional<http_answer>(std::string_view path)> on_http;
-  /// False while draining: upgrades are refused with 503.
+  /// False while draining: upgrades are refused with 503, and one that
+  /// completes anyway is closed with 1001 without reaching on_upgrade.
   std::function<bool()> accepting;
   /// Counts refused handshakes by reason (label values as above); optional.
   metrics::family* handshake_failures = nullptr;
+  /// Gauge of WebSocket sessions alive in net, from the upgrade request
+  /// until the socket is gone (a drain waits for it to reach 0); optional.
+  metrics::family* sessions = nullptr;
 };
 
 } // namespace nexus::net

@@ -70,13 +70,20 @@ make_outbound(const std::shared_ptr<websocket_session>& session) {
 websocket_session::websocket_session(
   beast::tcp_stream&& stream, std::shared_ptr<const listener_options> opts,
   std::shared_ptr<const server_hooks> hooks)
-  : ws_(std::move(stream)),
+  : ws_(std::move(stream), opts->handshake_timeout),
     // Slack over the message limit so Beast reports message_too_big (and
     // closes with 1009) before the buffer itself overflows.
     buffer_(opts->max_message_bytes + 4096),
     opts_(std::move(opts)),
     hooks_(std::move(hooks)),
     close_deadline_(ws_.get_executor()) {
+  if (hooks_->sessions)
+    hooks_->sessions->add(std::size_t{0}, 1);
+}
+
+websocket_session::~websocket_session() {
+  if (hooks_->sessions)
+    hooks_->sessions->add(std::size_t{0}, -1);
 }
 
 void websocket_session::run(request_type req) {
@@ -110,6 +117,9 @@ void websocket_session::on_accept(beast::error_code ec) {
     return fail(ec, "accept");
   }
   open_ = true;
+  if (hooks_->accepting && !hooks_->accepting())
+    return start_close(websocket::close_code::going_away,
+                       "server shutting down");
   sink_ = hooks_->on_upgrade(info_, make_outbound(shared_from_this()));
   if (!sink_)
     return start_close(websocket::close_code::internal_error, "");
@@ -175,8 +185,8 @@ void websocket_session::on_send(frame_ptr frame) {
   if (!open_ || close_)
     return;
   if (queued_bytes_ + frame->size() > opts_->outbound_queue_bytes) {
-    spdlog::warn("[{}] slow consumer: {} bytes queued, closing with {}",
-                 sink_->log_id(), queued_bytes_, slow_consumer_code);
+    sink_->log().warn("slow consumer: {} bytes queued, closing with {}",
+                      queued_bytes_, slow_consumer_code);
     // Keep only the frame being written; the client recovers by resuming.
     while (queue_.size() > (writing_ ? 1u : 0u)) {
       queued_bytes_ -= queue_.back()->size();
@@ -253,12 +263,15 @@ void websocket_session::arm_close_deadline() {
 }
 
 void websocket_session::fail(beast::error_code ec, const char* what) {
-  const auto& who = sink_ ? sink_->log_id() : info_.remote_address;
-  if (ec == websocket::error::closed || ec == asio::error::operation_aborted
-      || ec == beast::error::timeout || ec == asio::error::eof)
-    spdlog::debug("[{}] {}: {}", who, what, ec.message());
+  bool expected = ec == websocket::error::closed
+                  || ec == asio::error::operation_aborted
+                  || ec == beast::error::timeout || ec == asio::error::eof;
+  auto level = expected ? spdlog::level::debug : spdlog::level::info;
+  if (sink_)
+    sink_->log().log(level, "{}: {}", what, ec.message());
   else
-    spdlog::info("[{}] {}: {}", who, what, ec.message());
+    spdlog::log(level, "[{}] {}: {}", info_.remote_address, what,
+                ec.message());
   if (read_ended_) {
     close_deadline_.cancel();
     keep_alive_.reset();

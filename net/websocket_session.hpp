@@ -15,6 +15,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "net/hooks.hpp"
+#include "net/session_stream.hpp"
 
 namespace nexus::net {
 
@@ -33,6 +34,7 @@ public:
   websocket_session(beast::tcp_stream&& stream,
                     std::shared_ptr<const listener_options> opts,
                     std::shared_ptr<const server_hooks> hooks);
+  ~websocket_session();
 
   /// Completes the upgrade answering `req`, then starts reading.
   void run(request_type req);
@@ -61,7 +63,7 @@ private:
   void fail(beast::error_code ec, const char* what);
   upgrade_request describe(const request_type& req) const;
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<session_stream> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<const listener_options> opts_;
   std::shared_ptr<const server_hooks> hooks_;

@@ -10,7 +10,7 @@ handled handle_heartbeat(connection_ptr self, messages::request& req) {
   auto ms = messages::unix_millis();
   auto stamp = st.params.dialect == messages::dialect::nexus ? ms / 1000 : ms;
   nlohmann::json payload{{"timestamp", stamp},
-                         {"server_time", messages::rfc3339_now()}};
+                         {"server_time", messages::rfc3339(ms)}};
   st.reply("heartbeat", req.request_id, payload);
   return handled::done;
 }

@@ -16,9 +16,9 @@ namespace {
 class session_bridge final : public net::inbound_sink {
 public:
   session_bridge(connection_actor actor, node_metrics& metrics,
-                 messages::dialect d, std::string id)
+                 messages::dialect d, std::shared_ptr<spdlog::logger> log)
     : actor_(std::move(actor)),
-      id_(std::move(id)),
+      log_(std::move(log)),
       metrics_(metrics),
       dialect_index_(static_cast<std::size_t>(d)) {
     metrics_.connections_active.add(dialect_index_, 1);
@@ -34,11 +34,11 @@ public:
     caf::anon_send(actor_, atoms::frame_atom_v, std::move(text));
   }
 
-  const std::string& log_id() const override { return id_; }
+  spdlog::logger& log() const override { return *log_; }
 
 private:
   connection_actor actor_;
-  std::string id_;
+  std::shared_ptr<spdlog::logger> log_;
   node_metrics& metrics_;
   std::size_t dialect_index_;
 };
@@ -98,12 +98,12 @@ make_upgrade_hook(caf::actor_system& sys,
                   ? " (requested client_id invalid, generated)"
                   : "");
     auto d = p.dialect;
-    auto id = p.connection_id;
+    auto log = p.log;
     auto actor = sys.spawn(connection, std::move(p));
     caf::anon_send(supervisor, atoms::attach_atom_v,
                    caf::actor_cast<caf::actor>(actor));
     return std::make_unique<session_bridge>(std::move(actor), *node->metrics,
-                                            d, std::move(id));
+                                            d, std::move(log));
   };
 }
 

@@ -2,6 +2,7 @@
 #include "actors/supervisor/connection_supervisor.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 namespace nexus::actors {
 
@@ -22,7 +23,8 @@ void finish_drain_if_done(self_ptr self) {
 } // namespace
 
 connection_supervisor_actor::behavior_type
-connection_supervisor(self_ptr self) {
+connection_supervisor(self_ptr self, std::shared_ptr<const node_context> node) {
+  self->state.node = std::move(node);
   self->set_down_handler([self](caf::down_msg& dm) {
     if (self->state.children.erase(dm.source) > 0 && self->state.draining)
       ++self->state.drained;
@@ -48,6 +50,8 @@ connection_supervisor(self_ptr self) {
     [self](atoms::drain_atom) -> caf::result<uint64_t> {
       auto& st = self->state;
       if (!st.draining) {
+        spdlog::info("node {}: asking {} connections to close",
+                     st.node->node_id, st.children.size());
         st.draining = true;
         for (auto& kv : st.children)
           caf::anon_send(kv.second, atoms::drain_atom_v);

@@ -14,6 +14,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/connection/connection.hpp"
 #include "messages/type_ids.hpp"
 
 namespace nexus::actors {
@@ -27,15 +28,17 @@ using connection_supervisor_actor = caf::typed_actor<
 /// State: the live connection actors and who waits for the drain.
 struct connection_supervisor_state {
   static inline const char* name = "connection_supervisor";
+  std::shared_ptr<const node_context> node;
   std::unordered_map<caf::actor_addr, caf::actor> children;
   bool draining = false;
   uint64_t drained = 0;
   std::vector<caf::typed_response_promise<uint64_t>> drain_waiters;
 };
 
-/// The behavior.
+/// The behavior, for the connections of `node`.
 connection_supervisor_actor::behavior_type connection_supervisor(
   connection_supervisor_actor::stateful_pointer<connection_supervisor_state>
-    self);
+    self,
+  std::shared_ptr<const node_context> node);
 
 } // namespace nexus::actors

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -21,14 +22,15 @@ namespace nexus::actors {
 
 namespace {
 
-void configure_caf(caf::actor_system_config& caf_cfg,
-                   const config::server_config& cfg) {
+caf::actor_system_config& configure_caf(caf::actor_system_config& caf_cfg,
+                                        const config::server_config& cfg) {
   caf_cfg.add_message_types<caf::id_block::nexus>();
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
   caf_cfg.set("scheduler.policy",
               cfg.policy == config::scheduler_policy::sharing
                 ? caf::atom("sharing")
                 : caf::atom("stealing"));
+  return caf_cfg;
 }
 
 net::listener_options listener_opts(const config::server_config& cfg,
@@ -83,7 +85,7 @@ make_http_hook(node_metrics& metrics, const std::atomic<bool>& draining) {
 }
 
 /// Asks the supervisor to close every connection with 1001 and waits for
-/// the last to go, at most `timeout`. Returns how many were drained.
+/// the last to go, at most `timeout`.
 void drain(caf::actor_system& sys, const connection_supervisor_actor& sup,
            std::chrono::milliseconds timeout) {
   caf::scoped_actor self{sys};
@@ -93,6 +95,110 @@ void drain(caf::actor_system& sys, const connection_supervisor_actor& sup,
                spdlog::warn("drain incomplete: {}", caf::to_string(err));
              });
 }
+
+/// One running node. Members are declared in start order, so they are
+/// destroyed in reverse: Asio (and the sessions it still owns) before the
+/// actor system, the metrics last.
+class node {
+public:
+  explicit node(const config::server_config& cfg)
+    : cfg_(cfg), sys_(configure_caf(caf_cfg_, cfg)), io_(cfg.io_threads) {
+    ctx_ = make_node(cfg, metrics_);
+    sup_ = sys_.spawn(connection_supervisor, ctx_);
+    auto hooks = std::make_shared<net::server_hooks>();
+    hooks->on_upgrade = make_upgrade_hook(sys_, sup_, ctx_);
+    hooks->on_http = make_http_hook(metrics_, draining_);
+    hooks->accepting = [this] { return !draining_.load(); };
+    hooks->handshake_failures = &metrics_.handshake_failures;
+    hooks->sessions = &metrics_.websocket_sessions;
+    hooks_ = std::move(hooks);
+  }
+
+  /// Binds both listeners; false (and a log line) when either fails.
+  bool open() {
+    std::string err;
+    nexus_ = net::listener::open(
+      io_, listener_opts(cfg_, "nexus", cfg_.nexus_port), hooks_, err);
+    if (nexus_)
+      neurograph_ = net::listener::open(
+        io_, listener_opts(cfg_, "neurograph", cfg_.neurograph_port), hooks_,
+        err);
+    if (!nexus_ || !neurograph_) {
+      spdlog::critical("{}", err);
+      caf::anon_send_exit(sup_, caf::exit_reason::user_shutdown);
+      return false;
+    }
+    return true;
+  }
+
+  /// Serves until SIGTERM/SIGINT, then drains and stops.
+  int run() {
+    std::promise<int> stop;
+    io_.on_signal([&stop](int sig) { stop.set_value(sig); });
+    nexus_->run();
+    neurograph_->run();
+    io_.start();
+    std::printf("listening nexus=%u neurograph=%u\n", nexus_->port(),
+                neurograph_->port());
+    std::fflush(stdout);
+    spdlog::info("node {} listening on {}: nexus={} neurograph={}{}",
+                 ctx_->node_id, cfg_.bind, nexus_->port(), neurograph_->port(),
+                 cfg_.dev ? " (development mode)" : "");
+    auto sig = stop.get_future().get();
+    spdlog::info("signal {}: draining for up to {} ms", sig,
+                 cfg_.drain_timeout_ms);
+    shutdown();
+    return 0;
+  }
+
+private:
+  void shutdown() {
+    auto deadline = std::chrono::steady_clock::now()
+                    + std::chrono::milliseconds{cfg_.drain_timeout_ms};
+    draining_ = true;
+    drain(sys_, sup_, remaining(deadline));
+    nexus_->stop();
+    neurograph_->stop();
+    caf::anon_send_exit(sup_, caf::exit_reason::user_shutdown);
+    sys_.await_all_actors_done();
+    // An upgrade that completed while the drain began is closed with 1001
+    // by net itself: let that close finish before Asio stops.
+    await_sockets_closed(deadline);
+    io_.stop();
+    spdlog::info("stopped");
+  }
+
+  static std::chrono::milliseconds
+  remaining(std::chrono::steady_clock::time_point deadline) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    return std::max(std::chrono::milliseconds{0},
+                    std::chrono::duration_cast<std::chrono::milliseconds>(left));
+  }
+
+  void await_sockets_closed(std::chrono::steady_clock::time_point deadline) {
+    // Poll period: shutdown only, so coarse is fine.
+    constexpr auto poll = std::chrono::milliseconds{10};
+    auto open = [this] {
+      return metrics_.websocket_sessions.value(std::size_t{0});
+    };
+    while (open() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(poll);
+    if (open() > 0)
+      spdlog::warn("{} sockets still open at the drain deadline", open());
+  }
+
+  const config::server_config& cfg_;
+  node_metrics metrics_;
+  std::atomic<bool> draining_{false};
+  caf::actor_system_config caf_cfg_;
+  caf::actor_system sys_;
+  std::shared_ptr<node_context> ctx_;
+  connection_supervisor_actor sup_;
+  std::shared_ptr<const net::server_hooks> hooks_;
+  net::io_runtime io_;
+  std::shared_ptr<net::listener> nexus_;
+  std::shared_ptr<net::listener> neurograph_;
+};
 
 } // namespace
 
@@ -104,54 +210,10 @@ int run_server(const config::server_config& cfg) {
                      fs_ec.message());
     return 1;
   }
-  node_metrics metrics;
-  std::atomic<bool> draining{false};
-  caf::actor_system_config caf_cfg;
-  configure_caf(caf_cfg, cfg);
-  caf::actor_system sys{caf_cfg};
-  auto node = make_node(cfg, metrics);
-  auto sup = sys.spawn(connection_supervisor);
-  auto hooks = std::make_shared<net::server_hooks>();
-  hooks->on_upgrade = make_upgrade_hook(sys, sup, node);
-  hooks->on_http = make_http_hook(metrics, draining);
-  hooks->accepting = [&draining] { return !draining.load(); };
-  hooks->handshake_failures = &metrics.handshake_failures;
-  net::io_runtime io{cfg.io_threads};
-  std::string err;
-  auto nexus_l = net::listener::open(
-    io, listener_opts(cfg, "nexus", cfg.nexus_port), hooks, err);
-  auto neuro_l = nexus_l ? net::listener::open(
-                   io, listener_opts(cfg, "neurograph", cfg.neurograph_port),
-                   hooks, err)
-                         : nullptr;
-  if (!nexus_l || !neuro_l) {
-    spdlog::critical("{}", err);
-    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  node n{cfg};
+  if (!n.open())
     return 1;
-  }
-  std::promise<int> stop;
-  io.on_signal([&stop](int sig) { stop.set_value(sig); });
-  nexus_l->run();
-  neuro_l->run();
-  io.start();
-  std::printf("listening nexus=%u neurograph=%u\n", nexus_l->port(),
-              neuro_l->port());
-  std::fflush(stdout);
-  spdlog::info("node {} listening on {}: nexus={} neurograph={}{}",
-               node->node_id, cfg.bind, nexus_l->port(), neuro_l->port(),
-               cfg.dev ? " (development mode)" : "");
-  auto sig = stop.get_future().get();
-  spdlog::info("signal {}: draining for up to {} ms", sig,
-               cfg.drain_timeout_ms);
-  draining = true;
-  drain(sys, sup, std::chrono::milliseconds{cfg.drain_timeout_ms});
-  nexus_l->stop();
-  neuro_l->stop();
-  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
-  sys.await_all_actors_done();
-  io.stop();
-  spdlog::info("stopped");
-  return 0;
+  return n.run();
 }
 
 } // namespace nexus::actors

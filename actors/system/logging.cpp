@@ -38,7 +38,8 @@ void json_formatter::format(const spdlog::details::log_msg& msg,
                 tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   nlohmann::json line{
     {"ts", ts},
-    {"level", spdlog::level::to_string_view(msg.level)},
+    {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
+                          spdlog::level::to_string_view(msg.level).size())},
     {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},
     {"msg", std::string(msg.payload.data(), msg.payload.size())},
   };

@@ -36,6 +36,10 @@ node_metrics::node_metrics()
     connections_total(registry.add(
       "nexus_connections_total", "WebSocket connections accepted.",
       metrics::kind::counter, "dialect", dialect_labels())),
+    websocket_sessions(registry.add(
+      "nexus_websocket_sessions",
+      "WebSocket sessions alive in net, upgrades in progress included.",
+      metrics::kind::gauge)),
     connection_actors(registry.add("nexus_connection_actors",
                                    "Live connection actors.",
                                    metrics::kind::gauge)),

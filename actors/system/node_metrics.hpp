@@ -15,6 +15,8 @@ struct node_metrics {
   metrics::family& connections_active;
   /// Accepted WebSockets by dialect since start.
   metrics::family& connections_total;
+  /// WebSocket sessions alive in net, upgrades in progress included.
+  metrics::family& websocket_sessions;
   /// Live connection actors; returns to 0 when every socket is gone.
   metrics::family& connection_actors;
   /// Inbound messages and their bytes by message type.

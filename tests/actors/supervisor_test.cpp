@@ -23,7 +23,8 @@ uint64_t count(actor_fixture& f,
 
 TEST_CASE_METHOD(actor_fixture, "drain waits for every connection",
                  "[actors][supervisor]") {
-  auto sup = sys.spawn(actors::connection_supervisor);
+  auto sup = sys.spawn(actors::connection_supervisor,
+                       std::shared_ptr<const actors::node_context>{node});
   std::vector<std::shared_ptr<recording_outbound>> outs(3);
   std::vector<actors::connection_actor> conns;
   for (auto& out : outs) {
@@ -49,7 +50,8 @@ TEST_CASE_METHOD(actor_fixture, "drain waits for every connection",
 
 TEST_CASE_METHOD(actor_fixture, "a dead supervisor closes connections",
                  "[actors][supervisor]") {
-  auto sup = sys.spawn(actors::connection_supervisor);
+  auto sup = sys.spawn(actors::connection_supervisor,
+                       std::shared_ptr<const actors::node_context>{node});
   std::shared_ptr<recording_outbound> out;
   auto conn = spawn_connection(messages::dialect::nexus, out,
                                caf::actor_cast<caf::actor>(sup));

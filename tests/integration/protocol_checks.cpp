@@ -87,7 +87,11 @@ void check_envelope(dialect d, json const& msg) {
   if (d == dialect::nexus) {
     REQUIRE(msg.contains("success"));
     CHECK(msg["success"].is_boolean());
-    CHECK(non_empty_string(msg.value("request_id", json{})));
+    // An error to a request whose request_id could not be read (not JSON,
+    // missing) may carry null, as JSON-RPC does; everything else an id.
+    auto rid = msg.value("request_id", json::object());
+    bool null_ok = msg.value("type", "") == "error";
+    CHECK((non_empty_string(rid) || (null_ok && rid.is_null())));
     auto meta = msg.value("metadata", json::object());
     CHECK(meta.value("protocol_version", "") == "2.0.0");
     CHECK(non_empty_string(meta.value("server_version", json{})));

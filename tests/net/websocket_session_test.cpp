@@ -11,6 +11,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "net/io_runtime.hpp"
 #include "net/listener.hpp"
 
@@ -45,11 +47,10 @@ public:
     r_->frames.push_back(std::move(text));
     r_->cv.notify_all();
   }
-  const std::string& log_id() const override { return id_; }
+  spdlog::logger& log() const override { return *spdlog::default_logger(); }
 
 private:
   std::shared_ptr<recorder> r_;
-  std::string id_ = "test";
 };
 
 struct server {

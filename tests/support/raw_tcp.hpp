@@ -12,6 +12,16 @@
 
 namespace nexus::test {
 
+/// One WebSocket frame as a raw client sees it.
+struct ws_frame {
+  /// RFC 6455 opcode: 0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong.
+  unsigned opcode = 0;
+  /// Unmasked payload.
+  std::string payload;
+  /// True when the frame was masked (a server must never mask).
+  bool masked = false;
+};
+
 /// A blocking TCP connection to 127.0.0.1 with deadlines on every call.
 class raw_tcp {
 public:
@@ -30,8 +40,11 @@ public:
   std::optional<std::string> read_until(std::string_view delim,
                                         millis deadline = 5s);
 
-  /// Reads WebSocket frames (after the upgrade answer was consumed with
-  /// `read_until`) until a close frame arrives; returns its status code
+  /// Reads the next WebSocket frame (after the upgrade answer was consumed
+  /// with `read_until`); nullopt on close, error or deadline.
+  std::optional<ws_frame> read_frame(millis deadline = 5s);
+
+  /// Reads frames until a close frame arrives; returns its status code
   /// (1005 when it has none), or nullopt on close, error or deadline.
   std::optional<std::uint16_t> read_close_frame(millis deadline = 5s);
 
@@ -49,6 +62,10 @@ private:
 /// An HTTP/1.1 WebSocket upgrade request for `target` (complete, with the
 /// empty line at the end).
 std::string upgrade_request_text(std::uint16_t port, std::string const& target);
+
+/// The header of a masked client frame (FIN set, zero mask key) announcing
+/// `length` payload bytes; the payload may follow, or never.
+std::string client_frame_header(unsigned opcode, std::uint64_t length);
 
 /// What happened to a client that sent its request header slowly.
 struct slow_header_result {

@@ -199,6 +199,11 @@ ws_client::send_expect_close(std::string const& text, millis deadline) {
   d.ioc.restart();
   while (!both && d.ioc.run_one() > 0)
     both = write_done && read_done;
+  // The server may close the TCP connection right after its close frame;
+  // the failing write then aborts the read that had already received the
+  // frame. The code Beast stored is still what the server sent.
+  if (read_ec && d.ws.reason().code != websocket::close_code::none)
+    return static_cast<std::uint16_t>(d.ws.reason().code);
   return d.close_code_of(read_ec);
 }
 

@@ -77,6 +77,7 @@ const std::map<std::string, setter>& setters() {
       {"--window", [](o_t& o, s_t s) { o.window = to_u32(s); }},
       {"--rate", [](o_t& o, s_t s) { o.rate = to_double(s); }},
       {"--sources", [](o_t& o, s_t s) { o.sources = to_u32(s); }},
+      {"--tick-us", [](o_t& o, s_t s) { o.tick_us = to_u32(s); }},
       {"--connect-parallel",
        [](o_t& o, s_t s) { o.connect_parallel = to_u32(s); }},
       {"--drain", [](o_t& o, s_t s) { o.drain_s = to_double(s); }},
@@ -87,9 +88,9 @@ const std::map<std::string, setter>& setters() {
 /// Returns an error message, or an empty string when `o` is usable.
 std::string check(bench_options& o) {
   if (o.connections == 0 || o.threads == 0 || o.window == 0 ||
-      o.connect_parallel == 0)
-    return "--connections, --threads, --window and --connect-parallel "
-           "must be positive";
+      o.connect_parallel == 0 || o.tick_us == 0)
+    return "--connections, --threads, --window, --connect-parallel and "
+           "--tick-us must be positive";
   if (o.duration_s <= 0)
     return "--duration must be positive";
   if (o.sources == 0)
@@ -113,6 +114,7 @@ std::string usage() {
          "                             (default: from the subprotocol)\n"
          "  --window W                 closed loop: in flight per conn (1)\n"
          "  --rate R                   open loop: total requests/s\n"
+         "  --tick-us U                open loop: release period (100)\n"
          "  --sources K                bind to 127.0.0.1..K round-robin\n"
          "                             (ceil(N/20000))\n"
          "  --connect-parallel C       handshakes at once (64)\n"

@@ -27,6 +27,8 @@ struct bench_options {
   uint32_t window = 1;
   /// Open loop when > 0: total requests per second over all connections.
   double rate = 0;
+  /// Open loop: period of the timer that releases due requests.
+  uint32_t tick_us = 100;
   /// Source addresses 127.0.0.1 … 127.0.0.K (0: ceil(connections/20000)).
   uint32_t sources = 0;
   /// Handshakes in flight at once while connecting.

@@ -35,11 +35,12 @@ uint64_t total_errors(const bench_result& r) {
 
 std::string human_line(const bench_options& opts, const bench_result& r) {
   const auto& h = r.totals.latency;
-  char buf[320];
+  char buf[400];
   std::snprintf(buf, sizeof(buf),
                 "%s, %u/%u conns, %.1f s: %.0f req/s, latency us p50 %.1f "
                 "p99 %.1f p99.9 %.1f max %.1f mean %.1f, errors %llu "
-                "(replies %llu, lost %llu, dropped %llu, refused %u)",
+                "(replies %llu, lost %llu, dropped %llu, refused %u), "
+                "unmatched messages %llu",
                 mode(opts).c_str(), r.connected, opts.connections, r.duration_s,
                 rps(r), us(h.quantile(0.5)), us(h.quantile(0.99)),
                 us(h.quantile(0.999)), us(h.max()), h.mean() / 1000.0,
@@ -47,7 +48,8 @@ std::string human_line(const bench_options& opts, const bench_result& r) {
                 static_cast<unsigned long long>(r.totals.errors),
                 static_cast<unsigned long long>(r.totals.lost),
                 static_cast<unsigned long long>(r.totals.dropped),
-                r.connect_failures);
+                r.connect_failures,
+                static_cast<unsigned long long>(r.totals.unmatched));
   return buf;
 }
 

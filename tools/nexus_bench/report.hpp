@@ -12,7 +12,7 @@ namespace nexus::bench {
 /// failed connections.
 uint64_t total_errors(const bench_result& r);
 
-/// e.g. `closed w=8, 100 conns, 10 s: 41234 req/s, p50 150 us, …`.
+/// `closed window=W, C/N conns, S s: R req/s, latency us p50 … p99 …`.
 std::string human_line(const bench_options& opts, const bench_result& r);
 
 /// `{"requests_per_sec":…,"p50_us":…,"p99_us":…,"p999_us":…,"errors":…,

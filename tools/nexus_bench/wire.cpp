@@ -81,6 +81,59 @@ void make_heartbeat(std::string& out, dialect d, uint32_t conn, uint64_t seq,
   }
 }
 
+void append_client_frame(std::string& out, std::string_view payload,
+                         uint32_t mask, uint8_t opcode) {
+  out += static_cast<char>(0x80 | opcode); // FIN
+  auto size = payload.size();
+  if (size < 126) {
+    out += static_cast<char>(0x80 | size);
+  } else if (size <= 0xffff) {
+    out += static_cast<char>(0x80 | 126);
+    out += static_cast<char>(size >> 8);
+    out += static_cast<char>(size & 0xff);
+  } else {
+    out += static_cast<char>(0x80 | 127);
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out += static_cast<char>((static_cast<uint64_t>(size) >> shift) & 0xff);
+  }
+  char key[4] = {static_cast<char>(mask >> 24), static_cast<char>(mask >> 16),
+                 static_cast<char>(mask >> 8), static_cast<char>(mask)};
+  out.append(key, 4);
+  auto start = out.size();
+  out.append(payload);
+  for (size_t i = 0; i < size; ++i)
+    out[start + i] = static_cast<char>(out[start + i] ^ key[i % 4]);
+}
+
+frame_status parse_frame(std::string_view data, size_t max_payload,
+                         frame_view& out) {
+  if (data.size() < 2)
+    return frame_status::incomplete;
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(data[i]); };
+  if (byte(1) & 0x80)
+    return frame_status::invalid; // servers must not mask
+  uint64_t len = byte(1) & 0x7f;
+  size_t pos = 2;
+  if (len >= 126) {
+    size_t width = len == 126 ? 2 : 8;
+    if (data.size() < 2 + width)
+      return frame_status::incomplete;
+    len = 0;
+    for (size_t i = 0; i < width; ++i)
+      len = (len << 8) | byte(2 + i);
+    pos += width;
+  }
+  if (len > max_payload)
+    return frame_status::invalid;
+  if (data.size() - pos < len)
+    return frame_status::incomplete;
+  out.opcode = byte(0) & 0x0f;
+  out.fin = (byte(0) & 0x80) != 0;
+  out.payload = data.substr(pos, static_cast<size_t>(len));
+  out.size = pos + static_cast<size_t>(len);
+  return frame_status::complete;
+}
+
 std::optional<reply_info> scan_reply(std::string_view text, uint32_t conn) {
   auto pos = find_id_value(text);
   if (pos == std::string_view::npos || pos >= text.size() || text[pos] != 'b')
