@@ -76,7 +76,8 @@ websocket_session::websocket_session(
     buffer_(opts->max_message_bytes + 4096),
     opts_(std::move(opts)),
     hooks_(std::move(hooks)),
-    close_deadline_(ws_.get_executor()) {
+    close_deadline_(ws_.get_executor()),
+    pause_hold_(ws_.get_executor()) {
   if (hooks_->sessions)
     hooks_->sessions->add(std::size_t{0}, 1);
 }
@@ -146,8 +147,17 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   // back-pressure instead of an unbounded mailbox). Re-check after
   // publishing `paused_` so a concurrent frame_done cannot be missed.
   paused_.store(true);
-  keep_alive_ = shared_from_this();
+  hold_while_paused();
   resume_reading();
+}
+
+void websocket_session::hold_while_paused() {
+  pause_hold_.expires_at(asio::steady_timer::time_point::max());
+  pause_hold_.async_wait([self = shared_from_this()](beast::error_code) {});
+}
+
+void websocket_session::release_pause_hold() {
+  pause_hold_.cancel();
 }
 
 void websocket_session::frame_done() {
@@ -163,7 +173,7 @@ void websocket_session::resume_reading() {
   if (pending_frames_.load() >= opts_->inbound_window)
     return;
   paused_.store(false);
-  auto self = std::move(keep_alive_);
+  release_pause_hold();
   do_read();
 }
 
@@ -242,7 +252,7 @@ void websocket_session::do_close() {
 void websocket_session::on_close(beast::error_code ec) {
   // Beast has read up to the peer's close frame; a paused session has
   // nothing left to wait for.
-  keep_alive_.reset();
+  release_pause_hold();
   if (ec)
     fail(ec, "close");
 }
@@ -258,7 +268,7 @@ void websocket_session::arm_close_deadline() {
         return;
       beast::error_code ignored;
       beast::get_lowest_layer(self->ws_).socket().close(ignored);
-      self->keep_alive_.reset();
+      self->release_pause_hold();
     });
 }
 
@@ -274,7 +284,7 @@ void websocket_session::fail(beast::error_code ec, const char* what) {
                 ec.message());
   if (read_ended_) {
     close_deadline_.cancel();
-    keep_alive_.reset();
+    release_pause_hold();
   }
 }
 

@@ -60,6 +60,8 @@ private:
   void on_close(beast::error_code ec);
   void arm_close_deadline();
   void resume_reading();
+  void hold_while_paused();
+  void release_pause_hold();
   void fail(beast::error_code ec, const char* what);
   upgrade_request describe(const request_type& req) const;
 
@@ -79,9 +81,11 @@ private:
   asio::steady_timer close_deadline_;
   std::atomic<uint32_t> pending_frames_{0};
   std::atomic<bool> paused_{false};
-  /// While paused no read holds the session; this does, until it resumes
-  /// or closes (the actor always acks or closes, see connection_state).
-  std::shared_ptr<websocket_session> keep_alive_;
+  /// While paused no read holds the session: a wait on this timer does,
+  /// until it resumes or closes (the actor always acks or closes, see
+  /// connection_state). Being a pending operation, it is released when
+  /// the io_context goes away, so no reference cycle can outlive it.
+  asio::steady_timer pause_hold_;
 };
 
 /// Creates the outbound handle of `session` (weak reference).
