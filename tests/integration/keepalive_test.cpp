@@ -29,10 +29,7 @@ millis since(clock_type::time_point start) {
 
 /// Upgrades `peer` on `port` and reads `connection.established`.
 void upgrade(raw_tcp& peer, std::uint16_t port) {
-  REQUIRE(peer.write(upgrade_request_text(port, "/ws")));
-  auto head = peer.read_until("\r\n\r\n");
-  REQUIRE(head.has_value());
-  REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+  require_upgrade(peer, port);
   auto first = peer.read_frame();
   REQUIRE(first.has_value());
   REQUIRE(first->opcode == 0x1);

@@ -80,10 +80,7 @@ TEST_CASE("a message of 1 MiB + 1 byte closes the connection with 1009",
     auto port = d == dialect::nexus ? server.nexus_port()
                                     : server.neurograph_port();
     raw_tcp peer{port};
-    REQUIRE(peer.write(upgrade_request_text(port, "/ws")));
-    auto head = peer.read_until("\r\n\r\n");
-    REQUIRE(head.has_value());
-    REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+    require_upgrade(peer, port);
     REQUIRE(peer.read_frame().has_value()); // connection.established
     auto text = padded_heartbeat(d, "big", one_mib + 1);
     peer.write(client_frame_header(0x1, text.size()) + text, 10s);
@@ -126,10 +123,7 @@ TEST_CASE("a peer closed with 1009 that stays silent is released",
   server_process server{{"warn", {"--handshake-timeout-ms", "2000"}}};
   auto port = server.nexus_port();
   raw_tcp peer{port};
-  REQUIRE(peer.write(upgrade_request_text(port, "/ws")));
-  auto head = peer.read_until("\r\n\r\n");
-  REQUIRE(head.has_value());
-  REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+  require_upgrade(peer, port);
   REQUIRE(peer.read_frame().has_value()); // connection.established
   REQUIRE(peer.write(client_frame_header(0x1, one_mib + 1)));
   auto code = peer.read_close_frame();

@@ -182,4 +182,11 @@ std::string nested_heartbeat(dialect d, std::string const& id, int depth) {
          + std::string(arrays, ']') + "}";
 }
 
+void require_upgrade(raw_tcp& peer, std::uint16_t port) {
+  REQUIRE(peer.write(upgrade_request_text(port, "/ws")));
+  auto head = peer.read_until("\r\n\r\n");
+  REQUIRE(head.has_value());
+  REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+}
+
 } // namespace nexus::test

@@ -3,6 +3,7 @@
 // sections 2, 3 and 5).
 #pragma once
 
+#include "tests/support/raw_tcp.hpp"
 #include "tests/support/ws_client.hpp"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,9 @@ std::string subprotocol_of(dialect d);
 /// neurograph `id`; an empty `id` leaves it out.
 json make_request(dialect d, std::string const& type, std::string const& id,
                   json payload = json::object());
+
+/// Sends an upgrade for /ws on `peer` and requires the `101` answer.
+void require_upgrade(raw_tcp& peer, std::uint16_t port);
 
 /// A heartbeat request with id `id`, serialized.
 std::string heartbeat_request(dialect d, std::string const& id);

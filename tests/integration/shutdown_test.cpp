@@ -48,10 +48,7 @@ TEST_CASE("a WebSocket upgraded just before SIGTERM still gets 1001",
     server_process server{{"warn", {"--drain-timeout-ms", "3000"}}};
     auto port = server.nexus_port();
     raw_tcp client{port};
-    REQUIRE(client.write(upgrade_request_text(port, "/ws")));
-    auto head = client.read_until("\r\n\r\n");
-    REQUIRE(head.has_value());
-    REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+    require_upgrade(client, port);
     server.send_signal(SIGTERM);
     auto code = client.read_close_frame(5s);
     INFO("client: " << client.last_error());
@@ -68,10 +65,7 @@ TEST_CASE("/readyz reports not ready while a drain is in progress",
   // A client that completes the upgrade but never answers the close frame
   // keeps the drain in progress until the drain timeout.
   raw_tcp stuck{port};
-  REQUIRE(stuck.write(upgrade_request_text(port, "/ws")));
-  auto head = stuck.read_until("\r\n\r\n");
-  REQUIRE(head.has_value());
-  REQUIRE(head->rfind("HTTP/1.1 101", 0) == 0);
+  require_upgrade(stuck, port);
   auto first = stuck.read_frame();
   REQUIRE(first.has_value());
   CHECK(first->opcode == 0x1);
