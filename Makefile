@@ -36,10 +36,10 @@ deps:
 	fi
 	@[ -d node_modules/ws ] || npm ci --no-audit --no-fund
 
-## build: Release build, binary at build/bin/nexus-server.
+## build: Release build of the server, binary at build/bin/nexus-server.
 build: deps
 	cmake --preset release >/dev/null
-	cmake --build build -j$(JOBS)
+	cmake --build build -j$(JOBS) --target nexus-server
 
 ## run: start the server on its embedded defaults (ARGS="..." adds flags).
 run: build
@@ -53,6 +53,7 @@ test: deps
 
 ## bench: Release build, then the benchmark harness (docs/benchmarks.md).
 bench: build
+	cmake --build build -j$(JOBS) --target nexus-bench raw-beast-server
 	./bench/run.sh
 
 clean:
