@@ -36,10 +36,10 @@ void json_formatter::format(const spdlog::details::log_msg& msg,
   std::snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  auto level = spdlog::level::to_string_view(msg.level);
   nlohmann::json line{
     {"ts", ts},
-    {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
-                          spdlog::level::to_string_view(msg.level).size())},
+    {"level", std::string(level.data(), level.size())},
     {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},
     {"msg", std::string(msg.payload.data(), msg.payload.size())},
   };
