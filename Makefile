@@ -9,7 +9,9 @@ ARGS ?=
 # Debian 12 packages the build, the tests and the benchmarks need.
 DEB_PACKAGES := cmake g++ make pkg-config \
   libcaf-dev libboost1.81-dev nlohmann-json3-dev libspdlog-dev catch2 \
-  python3-websocket python3-websockets python3-fastapi python3-uvicorn
+  libjwt-dev libssl-dev openssl \
+  python3-websocket python3-websockets python3-fastapi python3-uvicorn \
+  python3-jwt python3-cryptography
 
 # Sanitizer settings for `make test`: stop at the first report.
 export ASAN_OPTIONS ?= abort_on_error=1:detect_leaks=1:strict_string_checks=1

@@ -6,6 +6,22 @@
 #include <cstddef>
 #include <cstdint>
 
+namespace nexus::config {
+
+/// Request limits of one plan (PROTOCOL.md §6).
+struct plan_limits {
+  /// A connection's token bucket: sustained rate and burst.
+  uint32_t rate_per_sec;
+  uint32_t burst;
+  /// One bucket shared by all of a user's connections on this node.
+  uint32_t user_rate_per_sec;
+  uint32_t user_burst;
+  /// Requests still running per connection before OVERLOADED.
+  uint32_t max_in_flight;
+};
+
+} // namespace nexus::config
+
 namespace nexus::config::defaults {
 
 /// The Nexus seed's development URL is ws://localhost:8080/ws.
@@ -58,6 +74,48 @@ constexpr uint32_t inbound_window = 64;
 
 /// SIGTERM: time to say 1001 to every WebSocket before the process exits.
 constexpr uint32_t drain_timeout_ms = 10000;
+
+/// PROTOCOL.md §6: a JWT over 4 KiB is refused unread.
+constexpr uint32_t max_token_bytes = 4096;
+
+/// PROTOCOL.md §6: a write that makes no progress for 10 s closes the
+/// connection (a peer that stopped reading entirely).
+constexpr uint32_t write_stall_ms = 10000;
+
+/// PROTOCOL.md §6: 1,000 WebSockets per remote address; more get 503.
+constexpr uint32_t connections_per_address = 1000;
+
+/// PROTOCOL.md §6: 50 handshakes per second per remote address.
+constexpr uint32_t handshakes_per_address = 50;
+
+/// PROTOCOL.md §6: 10,000 executions in flight per node → OVERLOADED.
+constexpr uint32_t node_in_flight = 10000;
+
+/// `retry_after_ms` sent with OVERLOADED: work in flight ends at an unknown
+/// time, so this is a hint, about the time a short execution takes.
+constexpr uint32_t overloaded_retry_ms = 1000;
+
+/// The issue's example of sustained abuse: 100 rejections within 10 s close
+/// the connection with 1008.
+constexpr uint32_t abuse_rejections = 100;
+constexpr uint32_t abuse_window_ms = 10000;
+
+/// The HS algorithm of `auth.jwt_secret` unless configured.
+constexpr const char* jwt_algorithm = "HS256";
+
+/// PROTOCOL.md §4: `nbf`/`iat`/`exp` honoured with 30 s of clock skew.
+constexpr uint32_t jwt_leeway_s = 30;
+
+/// The issue: `auth.expiring` goes out 60 s before the token's `exp`.
+constexpr uint32_t expiry_warning_ms = 60000;
+
+/// Plan limits: {rate/s, burst, user rate/s, user burst, in flight}. The
+/// free plan is PROTOCOL.md §6 (10/s burst 20, 50/s per user, 16 in flight;
+/// a user's burst is 2 s of its rate, like the connection's). Paid plans
+/// scale by 5× and 20×.
+constexpr plan_limits free_plan{10, 20, 50, 100, 16};
+constexpr plan_limits pro_plan{50, 100, 250, 500, 64};
+constexpr plan_limits enterprise_plan{200, 400, 1000, 2000, 256};
 
 /// PROTOCOL.md §1: `client_id` and `request_id` are 1–128 characters.
 constexpr std::size_t max_id_chars = 128;

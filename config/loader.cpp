@@ -85,6 +85,7 @@ startup load(int argc, const char* const* argv, const environment& env) {
       return out;
     }
     out.config_path = config_path(args, env);
+    out.token = std::move(args.token);
     reading all;
     if (!out.config_path.empty())
       all.add(read_file(out.config_path));
@@ -114,6 +115,10 @@ void validate(const server_config& cfg, std::vector<problem>& problems) {
     if (auto rule = check(s, val, shown(s, val)); !rule.empty())
       problems.push_back({std::string{s.path}, std::move(rule)});
   }
+  if (cfg.tls.cert_file.empty() != cfg.tls.key_file.empty())
+    problems.push_back({cfg.tls.cert_file.empty() ? "tls.cert_file"
+                                                  : "tls.key_file",
+                        "tls.cert_file and tls.key_file go together"});
   if (cfg.nexus_port != 0 && cfg.nexus_port == cfg.neurograph_port)
     problems.push_back(
         {"neurograph_port", "must differ from nexus_port, both are " +

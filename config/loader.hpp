@@ -25,7 +25,19 @@ struct problem {
 std::string to_string(const problem& x);
 
 /// What the command line asks the program to do.
-enum class command { serve, check_config, help, version };
+enum class command { serve, check_config, help, version, token };
+
+/// `nexus-server token --sub ID [--plan P] [--ttl D] [--topics A,B]`:
+/// claims of a development token signed with the configured HS secret.
+struct token_request {
+  std::string sub;
+  /// free | pro | enterprise.
+  std::string plan = "free";
+  /// Lifetime in seconds (`--ttl` takes 90, 90s, 15m, 1h or 2d).
+  int64_t ttl_s = 3600;
+  /// Topic patterns for the `topics` claim; empty: no claim.
+  std::vector<std::string> topics;
+};
 
 /// The outcome of reading file, environment and flags.
 struct startup {
@@ -36,6 +48,8 @@ struct startup {
   std::vector<problem> problems;
   /// The file given with --config or --check-config ("" for none).
   std::string config_path;
+  /// For command::token.
+  token_request token;
 };
 
 /// Environment variables as name → value (only NEXUS_* are looked at).

@@ -27,14 +27,25 @@ enum class value_type {
   choice,
   /// An IPv4 or IPv6 literal, as accepted by inet_pton.
   address,
+  /// A string that may be empty (empty: feature off or not checked).
+  optional_text,
+  /// A JSON array of strings, or comma-separated text in flags and
+  /// variables; with `choices`, each item must be one of them.
+  list,
+  /// A JSON array of JWT key objects (`auth.keys`); JSON text in flags and
+  /// variables.
+  jwt_keys,
 };
 
-/// A setting's value independent of its source; enums travel by name.
+/// A setting's value independent of its source; enums travel by name,
+/// lists as comma-joined text and key lists as compact JSON.
 using value = std::variant<int64_t, bool, std::string>;
 
 /// Where a setting lives inside a server_config.
 using field = std::variant<uint16_t*, uint32_t*, uint64_t*, bool*, std::string*,
-                           log_format*, scheduler_policy*>;
+                           log_format*, scheduler_policy*,
+                           std::vector<std::string>*,
+                           std::vector<jwt_key_config>*>;
 
 /// One configurable key, named once for every source.
 struct setting {
@@ -105,6 +116,16 @@ std::string show(const nlohmann::json& j);
 
 /// Renders a user's string quoted and escaped, shortened when very long.
 std::string quote(std::string_view text);
+
+/// Checks an `auth.keys` array: the rule it breaks, or "". Never echoes a
+/// secret.
+std::string check_jwt_keys(const nlohmann::json& keys);
+
+/// Reads an `auth.keys` array that passed check_jwt_keys.
+std::vector<jwt_key_config> parse_jwt_keys(const std::string& json_text);
+
+/// Renders keys back as compact JSON text (the value form).
+std::string jwt_keys_text(const std::vector<jwt_key_config>& keys);
 
 /// The metavariable usage() shows for `s`, e.g. `N` or `text|json`.
 std::string metavar(const setting& s);

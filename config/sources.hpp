@@ -37,6 +37,8 @@ struct arguments {
   std::string config_path;
   /// Setting flags and problems, in command-line order.
   reading flags;
+  /// The `token` command's own flags.
+  token_request token;
 };
 
 /// Parses JSON text with comments; `origin` names it in whole-text problems.

@@ -12,6 +12,8 @@ namespace {
 
 constexpr const char* header = R"(Usage: nexus-server [FLAG...]
        nexus-server --check-config FILE [FLAG...]
+       nexus-server token --sub USER [--plan P] [--ttl D] [--topics A,B]
+                    [FLAG...]
 
 Every setting comes from, first found wins: its flag, its NEXUS_* environment
 variable, the JSON config file, the built-in default. Flags take
@@ -22,6 +24,10 @@ Commands:
   --check-config FILE
       Load FILE with the environment and the other flags, print every
       problem and exit non-zero if there is any.
+  token --sub USER [--plan free|pro|enterprise] [--ttl D] [--topics A,B]
+      Print a JWT for USER signed with auth.jwt_secret (NEXUS_JWT_SECRET)
+      and auth.jwt_algorithm, for development and tests. --ttl takes 90,
+      90s, 15m, 1h or 2d (default 1h); --topics sets the `topics` claim.
   --help, -h
       Print this text.
   --version
@@ -50,8 +56,13 @@ std::string describe(const setting& s) {
     out << "[=true|false]";
   else
     out << ' ' << metavar(s);
-  out << "  " << bracket(s) << "\n      " << s.help << "\n      env "
-      << env_name(s) << ", file " << s.path << '\n';
+  auto where = "env " + env_name(s) + ", file " + std::string{s.path};
+  // Long names (the plans') take two lines to stay within 80 columns.
+  constexpr std::size_t max_where_chars = 72;
+  if (where.size() > max_where_chars)
+    where = "env " + env_name(s) + "\n      file " + std::string{s.path};
+  out << "  " << bracket(s) << "\n      " << s.help << "\n      " << where
+      << '\n';
   return out.str();
 }
 

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,27 @@ std::string choice_name(std::string_view choices, int index) {
   return std::string{choices.substr(pos, choices.find('|', pos) - pos)};
 }
 
+/// Items of a comma-joined list; "" is the empty list.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.empty())
+    return items;
+  for (std::size_t pos = 0;;) {
+    auto comma = text.find(',', pos);
+    items.push_back(text.substr(pos, comma - pos));
+    if (comma == std::string::npos)
+      return items;
+    pos = comma + 1;
+  }
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items)
+    text += (text.empty() ? "" : ",") + item;
+  return text;
+}
+
 bool is_ip_literal(const std::string& text) {
   in6_addr buf{};
   return inet_pton(AF_INET, text.c_str(), &buf) == 1 ||
@@ -71,6 +93,10 @@ std::string type_rule(const setting& s, const std::string& shown) {
     return "must be an integer, got " + shown;
   case value_type::boolean:
     return "must be a boolean, got " + shown;
+  case value_type::list:
+    return "must be an array of strings, got " + shown;
+  case value_type::jwt_keys:
+    return "must be an array of key objects";
   default:
     return "must be a string, got " + shown;
   }
@@ -82,7 +108,11 @@ struct assigner {
   const value& val;
   template <class T>
   void operator()(T* member) const {
-    if constexpr (std::is_same_v<T, bool>)
+    if constexpr (std::is_same_v<T, std::vector<std::string>>)
+      *member = split_list(std::get<std::string>(val));
+    else if constexpr (std::is_same_v<T, std::vector<jwt_key_config>>)
+      *member = parse_jwt_keys(std::get<std::string>(val));
+    else if constexpr (std::is_same_v<T, bool>)
       *member = std::get<bool>(val);
     else if constexpr (std::is_same_v<T, std::string>)
       *member = std::get<std::string>(val);
@@ -99,7 +129,11 @@ struct reader {
   const setting& s;
   template <class T>
   value operator()(T* member) const {
-    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>)
+    if constexpr (std::is_same_v<T, std::vector<std::string>>)
+      return join_list(*member);
+    else if constexpr (std::is_same_v<T, std::vector<jwt_key_config>>)
+      return jwt_keys_text(*member);
+    else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>)
       return *member;
     else if constexpr (std::is_enum_v<T>)
       return choice_name(s.choices, static_cast<int>(*member));
@@ -125,6 +159,24 @@ outcome from_json(const setting& s, const nlohmann::json& j) {
   } else if (s.type == value_type::boolean) {
     if ((typed = j.is_boolean()))
       val = j.get<bool>();
+  } else if (s.type == value_type::list) {
+    typed = j.is_array();
+    std::vector<std::string> items;
+    for (const auto& item : typed ? j : nlohmann::json::array()) {
+      if (!item.is_string())
+        return {val, type_rule(s, show(j))};
+      items.push_back(item.get<std::string>());
+    }
+    for (const auto& item : items)
+      if (item.empty() || item.find(',') != std::string::npos)
+        return {val, "items must be non-empty and without commas, got "
+                       + show(j)};
+    val = join_list(items);
+  } else if (s.type == value_type::jwt_keys) {
+    // Shown by index and field only: the array may hold secrets.
+    if (auto rule = check_jwt_keys(j); !rule.empty())
+      return {val, rule};
+    return {j.dump(), ""};
   } else if ((typed = j.is_string())) {
     val = j.get<std::string>();
   }
@@ -141,6 +193,12 @@ outcome from_text(const setting& s, std::string_view text) {
     if (text == "false" || text == "0")
       return {false, ""};
     return {false, "must be a boolean (true|false|1|0), got " + quote(text)};
+  }
+  if (s.type == value_type::jwt_keys) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded())
+      return {std::string{}, "must be a JSON array of key objects"};
+    return from_json(s, j);
   }
   if (s.type != value_type::integer) {
     value val = std::string{text};
@@ -179,6 +237,20 @@ std::string check(const setting& s, const value& val, std::string_view shown) {
     if (!is_ip_literal(std::get<std::string>(val)))
       return "must be an IPv4 or IPv6 address" + got;
     return "";
+  case value_type::optional_text:
+    return "";
+  case value_type::list:
+    for (const auto& item : split_list(std::get<std::string>(val))) {
+      if (item.empty())
+        return "items must not be empty" + got;
+      if (!s.choices.empty() && choice_index(s.choices, item) < 0)
+        return "items must be among " + std::string{s.choices} + got;
+    }
+    return "";
+  case value_type::jwt_keys: {
+    auto j = nlohmann::json::parse(std::get<std::string>(val), nullptr, false);
+    return check_jwt_keys(j);
+  }
   }
   return "";
 }
@@ -218,6 +290,12 @@ std::string metavar(const setting& s) {
     return std::string{s.choices};
   case value_type::address:
     return "ADDR";
+  case value_type::optional_text:
+    return "TEXT";
+  case value_type::list:
+    return s.choices.empty() ? "A,B" : "NAME,...";
+  case value_type::jwt_keys:
+    return "JSON";
   }
   return "";
 }

@@ -17,5 +17,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(nexus, caf::first_custom_type_id)
   CAF_ADD_ATOM(nexus, nexus::atoms, attach_atom, "attach")
   // supervisor: how many connection actors are alive.
   CAF_ADD_ATOM(nexus, nexus::atoms, count_atom, "count")
+  // rate supervisor / user limiter: register a connection.
+  CAF_ADD_ATOM(nexus, nexus::atoms, join_atom, "join")
+  // user limiter: may this request run now? (0 or retry_after_ms)
+  CAF_ADD_ATOM(nexus, nexus::atoms, admit_atom, "admit")
+  // connection actor timers: the JWT is about to expire / has expired.
+  CAF_ADD_ATOM(nexus, nexus::atoms, expiring_atom, "expiring")
+  CAF_ADD_ATOM(nexus, nexus::atoms, expired_atom, "expired")
 
 CAF_END_TYPE_ID_BLOCK(nexus)

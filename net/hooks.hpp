@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "net/options.hpp"
+
 namespace spdlog {
 class logger;
 } // namespace spdlog
@@ -27,6 +29,11 @@ namespace nexus::net {
 /// An encoded frame, shared by every queue it is written to.
 using frame_ptr = std::shared_ptr<const std::string>;
 
+/// Write order class of a frame. Replies (and errors) go ahead of queued
+/// events; a frame already being written is never interrupted, and frames
+/// of one class keep their order.
+enum class priority : uint8_t { reply, event };
+
 /// Write side of one WebSocket, safe to call from any thread. All calls are
 /// posted onto the session's strand; after the socket is gone they do
 /// nothing.
@@ -34,9 +41,17 @@ class outbound {
 public:
   virtual ~outbound() = default;
 
-  /// Queues one text frame. Over the byte bound the connection is closed
-  /// with 4008 (slow consumer).
+  /// Queues one text frame as a reply.
   virtual void send(frame_ptr frame) = 0;
+
+  /// Queues one text frame of class `p`. Frames count against
+  /// `outbound_queue_bytes` from this call until written; over it the
+  /// connection is closed with 4008 (slow consumer). The default ignores
+  /// `p`, for implementations without priorities (test doubles).
+  virtual void send(frame_ptr frame, priority p) {
+    (void) p;
+    send(std::move(frame));
+  }
 
   /// Sends everything queued, then a close frame with `code` and `reason`.
   virtual void close(uint16_t code, std::string reason) = 0;
@@ -68,6 +83,9 @@ struct upgrade_request {
   std::map<std::string, std::string> query;
   std::string authorization;
   std::string origin;
+  std::string host;
+  /// True when the connection arrived over TLS (wss://).
+  bool secure = false;
   std::string remote_address;
   uint16_t remote_port = 0;
   /// Port of the listener that accepted the socket.
@@ -85,34 +103,17 @@ struct http_answer {
   std::string body;
 };
 
-/// Per-listener settings.
-struct listener_options {
-  std::string name;
-  std::string bind = "127.0.0.1";
-  uint16_t port = 0;
-  /// Subprotocols this listener can select, checked in the client's order.
-  std::vector<std::string> subprotocols;
-  uint64_t max_header_bytes = 8192;
-  std::chrono::milliseconds handshake_timeout{10000};
-  uint64_t max_message_bytes = 1048576;
-  std::chrono::milliseconds ping_interval{30000};
-  uint64_t outbound_queue_bytes = 4194304;
-  uint32_t inbound_window = 64;
+/// The answer of the admission hook. `refuse_status` 0 admits.
+struct admission {
+  /// HTTP status (4xx/5xx) to refuse with: 401, 403 and 429/503 are
+  /// counted as unauthorized, forbidden and over_limit; others as refused.
+  unsigned refuse_status = 0;
+  /// Short text body of the refusal (a newline is added).
+  std::string reason;
+  /// Held by an admitted session until its socket is gone (RAII for
+  /// per-address connection counts); dropped at once on refusal.
+  std::shared_ptr<void> ticket;
 };
-
-/// Why a connection never became a WebSocket (metrics label values).
-enum class handshake_failure : uint8_t {
-  timeout,          ///< no complete request within the deadline
-  header_too_large, ///< 431
-  bad_request,      ///< unparsable HTTP or WebSocket handshake
-  not_upgrade,      ///< 426: plain GET on /ws
-  not_found,        ///< 404
-  draining,         ///< 503 while shutting down
-  io_error,         ///< the peer went away
-};
-
-/// Label values for `handshake_failure`, in enum order.
-const std::vector<std::string>& handshake_failure_names();
 
 /// What the layer above provides to every listener.
 struct server_hooks {
@@ -121,13 +122,22 @@ struct server_hooks {
   std::function<std::unique_ptr<inbound_sink>(const upgrade_request&,
                                               std::shared_ptr<outbound>)>
     on_upgrade;
+  /// Called on an I/O thread (any of them, concurrently) for a valid
+  /// upgrade on /ws (key checked, not draining), before the 101 and
+  /// before on_upgrade; must be quick, thread-safe and not throw. Empty:
+  /// everything is admitted.
+  std::function<admission(const upgrade_request&)> admit;
   /// Answers a plain `GET` for any path but `/ws`; nullopt → 404.
   std::function<std::optional<http_answer>(std::string_view path)> on_http;
   /// False while draining: upgrades are refused with 503, and one that
   /// completes anyway is closed with 1001 without reaching on_upgrade.
   std::function<bool()> accepting;
-  /// Counts refused handshakes by reason (label values as above); optional.
+  /// Counts refused handshakes by reason (`handshake_failure_names()`);
+  /// optional.
   metrics::family* handshake_failures = nullptr;
+  /// Counts WebSockets net ended itself by reason (`forced_close_names()`);
+  /// optional.
+  metrics::family* forced_closes = nullptr;
   /// Gauge of WebSocket sessions alive in net, from the upgrade request
   /// until the socket is gone (a drain waits for it to reach 0); optional.
   metrics::family* sessions = nullptr;

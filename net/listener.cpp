@@ -1,4 +1,5 @@
-// The accepting socket: one strand per accepted connection.
+// The accepting socket: one strand per accepted connection, plain or TLS
+// as the options say.
 #include "net/listener.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -8,6 +9,7 @@
 
 #include "net/http_session.hpp"
 #include "net/io_runtime.hpp"
+#include "net/tls_stream.hpp"
 
 namespace nexus::net {
 
@@ -28,6 +30,8 @@ public:
   }
 
   bool open(std::string& error) {
+    if (!load_tls(error))
+      return false;
     beast::error_code ec;
     auto addr = asio::ip::make_address(opts_->bind, ec);
     if (ec) {
@@ -53,6 +57,8 @@ public:
 
   uint16_t port() const override { return port_; }
 
+  bool secure() const override { return tls_ != nullptr; }
+
   void run() override { do_accept(); }
 
   void stop() override {
@@ -77,17 +83,41 @@ private:
       spdlog::warn("accept on {}: {}", opts_->name, ec.message());
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<http_session>(beast::tcp_stream{std::move(socket)},
-                                     opts_, hooks_)
-        ->run();
+      start_session(beast::tcp_stream{std::move(socket)});
     }
     do_accept();
+  }
+
+  /// Loads the certificate and key when configured; false and `error`
+  /// naming the listener and the file when that fails.
+  bool load_tls(std::string& error) {
+    if (opts_->tls_cert_file.empty() && opts_->tls_key_file.empty())
+      return true;
+    tls_ = load_tls_context(opts_->tls_cert_file, opts_->tls_key_file, error);
+    if (!tls_)
+      error = "listener " + opts_->name + ": " + error;
+    return tls_ != nullptr;
+  }
+
+  void start_session(beast::tcp_stream&& stream) {
+    // Teardown after a close: as long as the handshake may take.
+    auto teardown = opts_->handshake_timeout;
+    if (tls_)
+      std::make_shared<http_session<tls_stream>>(
+        tls_stream{std::move(stream), tls_, teardown}, opts_, hooks_)
+        ->run();
+    else
+      std::make_shared<http_session<session_stream>>(
+        session_stream{std::move(stream), teardown}, opts_, hooks_)
+        ->run();
   }
 
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
   std::shared_ptr<const listener_options> opts_;
   std::shared_ptr<const server_hooks> hooks_;
+  /// Null on a plain listener.
+  std::shared_ptr<asio::ssl::context> tls_;
   uint16_t port_ = 0;
 };
 

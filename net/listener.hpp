@@ -17,13 +17,18 @@ class listener {
 public:
   virtual ~listener() = default;
 
-  /// Binds and listens; returns nullptr and sets `error` on failure.
+  /// Loads the TLS certificate and key when `opts` names them, binds and
+  /// listens; returns nullptr and sets `error` on failure (a message naming
+  /// the listener and, for TLS, the file that could not be used).
   static std::shared_ptr<listener> open(io_runtime& io, listener_options opts,
                                         std::shared_ptr<const server_hooks> h,
                                         std::string& error);
 
   /// The port actually bound (useful with port 0).
   virtual uint16_t port() const = 0;
+
+  /// True when the listener speaks TLS (wss://, https://).
+  virtual bool secure() const = 0;
 
   /// Starts accepting.
   virtual void run() = 0;

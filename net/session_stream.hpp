@@ -1,12 +1,13 @@
-// The TCP stream under every WebSocket, with our own teardown. Beast 1.81's
-// teardown for TCP sockets stops reading after the first chunk it drains
-// (it tests a stale `bytes_transferred`) and closes the socket while the
-// peer may still be sending, so the peer gets a reset instead of our close
-// frame; and after a protocol violation (e.g. 1009) Beast does not re-arm
-// its timer, so a silent peer kept the socket for a whole idle interval.
-// Our teardown, found by argument-dependent lookup, shuts down our send
-// side, discards what the peer still sends until it closes, and gives up
-// after `teardown_timeout`.
+// The plain TCP stream under every ws:// session, with our own teardown.
+// Beast 1.81's teardown for TCP sockets stops reading after the first chunk
+// it drains (it tests a stale `bytes_transferred`) and closes the socket
+// while the peer may still be sending, so the peer gets a reset instead of
+// our close frame; and after a protocol violation (e.g. 1009) Beast does
+// not re-arm its timer, so a silent peer kept the socket for a whole idle
+// interval. Our teardown, found by argument-dependent lookup, shuts down
+// our send side, discards what the peer still sends until it closes, and
+// gives up after `teardown_timeout`. tls_stream.hpp reuses it after the
+// TLS shutdown.
 #pragma once
 
 #include <array>
@@ -31,11 +32,17 @@ public:
   std::chrono::milliseconds teardown_timeout;
 };
 
-/// The asynchronous teardown as a composed operation.
-class teardown_op {
+/// The TCP part of a teardown as a composed operation: shut down our send
+/// side (server role), read and discard until EOF, error or `deadline`,
+/// then close the socket.
+class tcp_teardown_op {
 public:
-  teardown_op(beast::role_type role, session_stream& s)
-    : role_(role), s_(s), buf_(std::make_unique<std::array<char, 2048>>()) {}
+  tcp_teardown_op(beast::role_type role, beast::tcp_stream& s,
+                  std::chrono::steady_clock::time_point deadline)
+    : role_(role),
+      s_(s),
+      deadline_(deadline),
+      buf_(std::make_unique<std::array<char, 2048>>()) {}
 
   template <class Self>
   void operator()(Self& self, beast::error_code ec = {}, std::size_t = 0) {
@@ -43,7 +50,7 @@ public:
       started_ = true;
       if (role_ == beast::role_type::server)
         s_.socket().shutdown(boost::asio::socket_base::shutdown_send, ec);
-      s_.expires_after(s_.teardown_timeout);
+      s_.expires_at(deadline_);
     } else if (ec) {
       beast::error_code ignored;
       s_.socket().close(ignored);
@@ -55,7 +62,8 @@ public:
 
 private:
   beast::role_type role_;
-  session_stream& s_;
+  beast::tcp_stream& s_;
+  std::chrono::steady_clock::time_point deadline_;
   std::unique_ptr<std::array<char, 2048>> buf_;
   bool started_ = false;
 };
@@ -65,7 +73,9 @@ template <class TeardownHandler>
 void async_teardown(beast::role_type role, session_stream& s,
                     TeardownHandler&& handler) {
   boost::asio::async_compose<TeardownHandler, void(beast::error_code)>(
-    teardown_op{role, s}, handler, s);
+    tcp_teardown_op{role, s,
+                    std::chrono::steady_clock::now() + s.teardown_timeout},
+    handler, s);
 }
 
 /// Synchronous variant (unused by Nexus; required by the concept).

@@ -1,14 +1,20 @@
-// The connection actor: one per WebSocket, spawned at upgrade, gone when
-// the socket is gone. It decodes each frame in its dialect, routes it by
-// type through a handler table, tracks requests in flight (CONFLICT) and
-// writes encoded replies through the session's `outbound` handle.
+// The connection actor: one per WebSocket, spawned at upgrade (after the
+// token was verified), gone when the socket is gone. It joins its user's
+// rate limiter, decodes each frame in its dialect, asks the limiter to admit
+// it (heartbeat is exempt), routes it by type through a handler table,
+// tracks requests in flight (CONFLICT, OVERLOADED) and writes encoded
+// replies through the session's `outbound` handle. Timers warn before the
+// JWT expires and close 1008 when it has.
 //
-//   spawn ──► running ──(closed)──────────────► quit
-//                │  └──(drain)─► close 1001 ──(closed)──► quit
-//                └─(exception)─► close 1011 ─► quit
+//   spawn ─(join limiter)─► running ──(closed)─────────────────► quit
+//                            │  ├──(drain)─► close 1001 ─(closed)─► quit
+//                            │  ├──(token expired / abuse)─► close 1008
+//                            └─(exception)─► close 1011 ─► quit
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -19,6 +25,10 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/logger.h>
 
+#include "actors/supervisor/abuse_counter.hpp"
+#include "actors/supervisor/user_limiter.hpp"
+#include "auth/jwt_verifier.hpp"
+#include "config/server_config.hpp"
 #include "messages/catalog.hpp"
 #include "messages/codec.hpp"
 #include "messages/type_ids.hpp"
@@ -32,7 +42,9 @@ struct node_metrics;
 using connection_actor = caf::typed_actor<
   caf::reacts_to<atoms::frame_atom, std::string>,
   caf::reacts_to<atoms::closed_atom>,
-  caf::reacts_to<atoms::drain_atom>>;
+  caf::reacts_to<atoms::drain_atom>,
+  caf::reacts_to<atoms::expiring_atom, uint64_t>,
+  caf::reacts_to<atoms::expired_atom, uint64_t>>;
 
 struct connection_state;
 
@@ -62,14 +74,38 @@ struct node_context {
   uint32_t ping_interval_ms = 0;
   node_metrics* metrics = nullptr;
   route_table routes;
+  /// Connections without a token are let in as `anonymous` (plan free).
+  bool anonymous = false;
+  /// Verifies tokens at upgrade and in `auth.refresh`; null: no keys.
+  std::shared_ptr<const auth::jwt_verifier> verifier;
+  /// A connection ends when its token stops verifying: at exp + leeway.
+  uint32_t leeway_s = config::defaults::jwt_leeway_s;
+  /// `auth.expiring` goes out this long before that end.
+  uint32_t expiry_warning_ms = config::defaults::expiry_warning_ms;
+  config::plans_config plans;
+  uint32_t abuse_rejections = config::defaults::abuse_rejections;
+  uint32_t abuse_window_ms = config::defaults::abuse_window_ms;
+  uint32_t node_in_flight = config::defaults::node_in_flight;
+  uint32_t overloaded_retry_ms = config::defaults::overloaded_retry_ms;
+  /// Requests running on the whole node (shared by every connection).
+  std::shared_ptr<std::atomic<uint32_t>> running_on_node
+    = std::make_shared<std::atomic<uint32_t>>(0);
+  /// Hands out each user's limiter; none (tests): nothing is rate limited.
+  caf::actor rate_supervisor;
 };
+
+/// The limits of `p` on this node.
+const config::plan_limits& limits_of(const node_context& node, auth::plan p);
 
 /// Who is on the other end of one socket.
 struct connection_params {
   messages::dialect dialect = messages::dialect::nexus;
   std::string connection_id;
   std::string client_id;
-  std::string user_id = "anonymous";
+  /// Who the token says this is (`anonymous`, plan free, without one).
+  auth::identity who{"anonymous", auth::plan::free, {}, false, {}};
+  /// No token was presented: rate limits are per connection only.
+  bool anonymous = false;
   std::shared_ptr<net::outbound> out;
   std::shared_ptr<const node_context> node;
   std::shared_ptr<spdlog::logger> log;
@@ -87,9 +123,18 @@ struct connection_state {
   ~connection_state();
 
   connection_params params;
-  /// Request ids whose answer has not been sent yet.
+  /// Request ids whose answer has not been sent yet (being admitted or
+  /// running).
   std::unordered_set<std::string> in_flight;
+  /// Requests whose handler returned `pending` and did not finish yet.
+  uint32_t running = 0;
   bool counted = false;
+  /// This user's limiter on this node (null without a rate supervisor).
+  user_limiter_actor limiter;
+  /// Rate-limit rejections; sustained abuse closes 1008.
+  abuse_counter abuse{1, std::chrono::milliseconds{1}};
+  /// Bumped by every accepted token, so timers of an older one are ignored.
+  uint64_t token_generation = 0;
 
   /// Sends a successful reply of `type` answering `request_id`.
   void reply(std::string_view type, std::string_view request_id,
@@ -98,11 +143,20 @@ struct connection_state {
   void event(std::string_view type, const nlohmann::json& payload);
   /// Sends an `error` answering `request_id` (may be empty).
   void fail(std::string_view request_id, messages::error_body err);
-  /// Ends the in-flight state of a pending request.
-  void finish(const std::string& request_id) { in_flight.erase(request_id); }
+  /// Ends a pending request: every handler that returned `pending` calls
+  /// this exactly once, when it sent the request's last answer.
+  void finish(const std::string& request_id);
+
+  /// Sends AUTHENTICATION_FAILED (`reason` in details) and closes 1008.
+  void refuse_auth(std::string_view request_id, std::string_view reason,
+                   std::string message);
+
+  /// Adopts a verified identity and arms its expiry timers.
+  void adopt(connection_ptr self, auth::identity who);
 
 private:
-  void write(std::string_view type, std::string text);
+  void write(std::string_view type, std::string text,
+             net::priority prio = net::priority::reply);
 };
 
 /// The behavior; `p.out`, `p.node` and `p.log` must be set.

@@ -11,6 +11,11 @@ namespace nexus::actors {
 /// the unit of the dialect's envelope: seconds (nexus), ms (neurograph).
 handled handle_heartbeat(connection_ptr self, messages::request& req);
 
+/// `auth.refresh {token}` → `auth.refreshed {expires_at}`: a valid token
+/// for the same `sub` replaces the connection's (plan, topics, expiry
+/// timers). Any other token → AUTHENTICATION_FAILED and close 1008.
+handled handle_auth_refresh(connection_ptr self, messages::request& req);
+
 /// Every handler implemented so far.
 route_table default_routes();
 

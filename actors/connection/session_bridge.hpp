@@ -5,11 +5,16 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 
 #include "actors/connection/connection.hpp"
+#include "actors/supervisor/address_limiter.hpp"
 #include "actors/supervisor/connection_supervisor.hpp"
+#include "auth/jwt_verifier.hpp"
 #include "net/hooks.hpp"
 
 namespace nexus::actors {
@@ -23,6 +28,27 @@ std::function<std::unique_ptr<net::inbound_sink>(
 make_upgrade_hook(caf::actor_system& sys,
                   connection_supervisor_actor supervisor,
                   std::shared_ptr<const node_context> node);
+
+/// Creates net's `admit` hook, run before the 101, in this order: over the
+/// per-address limits → 503 (every attempt takes a handshake token, so
+/// refused ones count too); an `Origin` outside a non-empty
+/// `allowed_origins` → 403; with `refuse_before_upgrade` a missing or bad
+/// token → 401. Otherwise the returned ticket holds the address's
+/// connection slot until the socket is gone.
+std::function<net::admission(const net::upgrade_request&)>
+make_admit_hook(std::shared_ptr<const node_context> node,
+                std::shared_ptr<address_limiter> addresses,
+                std::vector<std::string> allowed_origins,
+                bool refuse_before_upgrade);
+
+/// The token a client presented: `Authorization: Bearer` wins over
+/// `?token=`; "" when neither.
+std::string presented_token(const net::upgrade_request& req);
+
+/// The identity of the token presented with `req`, `anonymous` when none
+/// was and `node.anonymous` allows it, else why it is refused.
+std::variant<auth::identity, auth::failure>
+authenticate(const net::upgrade_request& req, const node_context& node);
 
 /// True when `id` is a valid client-chosen id: 1–128 characters of
 /// `[A-Za-z0-9_.:-]` (PROTOCOL.md §1).

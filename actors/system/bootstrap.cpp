@@ -1,6 +1,7 @@
 // Node lifecycle: start in order, drain on a signal, stop in reverse.
 #include "actors/system/bootstrap.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +13,10 @@
 
 #include "actors/connection/routes.hpp"
 #include "actors/connection/session_bridge.hpp"
+#include "actors/supervisor/address_limiter.hpp"
 #include "actors/supervisor/connection_supervisor.hpp"
+#include "actors/supervisor/rate_supervisor.hpp"
+#include "actors/system/auth_keys.hpp"
 #include "actors/system/node_metrics.hpp"
 #include "messages/ids.hpp"
 #include "net/io_runtime.hpp"
@@ -47,11 +51,20 @@ net::listener_options listener_opts(const config::server_config& cfg,
   o.ping_interval = std::chrono::milliseconds{cfg.limits.ping_interval_ms};
   o.outbound_queue_bytes = cfg.limits.outbound_queue_bytes;
   o.inbound_window = cfg.limits.inbound_window;
+  o.write_stall_timeout = std::chrono::milliseconds{cfg.limits.write_stall_ms};
+  auto& tls = cfg.tls;
+  bool tls_here = std::find(tls.listeners.begin(), tls.listeners.end(),
+                            o.name) != tls.listeners.end();
+  if (!tls.cert_file.empty() && tls_here) {
+    o.tls_cert_file = tls.cert_file;
+    o.tls_key_file = tls.key_file;
+  }
   return o;
 }
 
-std::shared_ptr<node_context> make_node(const config::server_config& cfg,
-                                        node_metrics& metrics) {
+std::shared_ptr<node_context>
+make_node(const config::server_config& cfg, node_metrics& metrics,
+          std::shared_ptr<const auth::jwt_verifier> verifier) {
   auto node = std::make_shared<node_context>();
   node->node_id = "node-" + messages::make_uuid().substr(0, 8);
   node->decode.max_depth = cfg.limits.max_json_depth;
@@ -59,7 +72,29 @@ std::shared_ptr<node_context> make_node(const config::server_config& cfg,
   node->ping_interval_ms = cfg.limits.ping_interval_ms;
   node->metrics = &metrics;
   node->routes = default_routes();
+  node->anonymous = cfg.dev || cfg.auth.anonymous;
+  node->verifier = std::move(verifier);
+  node->leeway_s = cfg.auth.leeway_s;
+  node->expiry_warning_ms = cfg.auth.expiry_warning_ms;
+  node->plans = cfg.plans;
+  node->abuse_rejections = cfg.limits.abuse_rejections;
+  node->abuse_window_ms = cfg.limits.abuse_window_ms;
+  node->node_in_flight = cfg.limits.node_in_flight;
+  node->overloaded_retry_ms = cfg.limits.overloaded_retry_ms;
   return node;
+}
+
+/// Says loudly when the server lets anyone in, or no one.
+void warn_about_auth(const config::server_config& cfg, bool has_keys) {
+  if (cfg.dev || cfg.auth.anonymous)
+    spdlog::warn("AUTHENTICATION OFF for clients without a token: they "
+                 "connect as user 'anonymous' (plan free) because {} is on. "
+                 "Never run like this in production.",
+                 cfg.dev ? "--dev" : "auth.anonymous");
+  else if (!has_keys)
+    spdlog::warn("no JWT key configured (NEXUS_JWT_SECRET, auth.jwt_secret "
+                 "or auth.keys): every connection will be refused with "
+                 "AUTHENTICATION_FAILED; use --dev for local development");
 }
 
 /// The plain HTTP endpoints of both listeners.
@@ -101,15 +136,24 @@ void drain(caf::actor_system& sys, const connection_supervisor_actor& sup,
 /// actor system, the metrics last.
 class node {
 public:
-  explicit node(const config::server_config& cfg)
+  node(const config::server_config& cfg,
+       std::shared_ptr<const auth::jwt_verifier> verifier)
     : cfg_(cfg), sys_(configure_caf(caf_cfg_, cfg)), io_(cfg.io_threads) {
-    ctx_ = make_node(cfg, metrics_);
+    ctx_ = make_node(cfg, metrics_, std::move(verifier));
+    rates_ = sys_.spawn(rate_supervisor, rate_supervisor_options{});
+    ctx_->rate_supervisor = caf::actor_cast<caf::actor>(rates_);
     sup_ = sys_.spawn(connection_supervisor, ctx_);
     auto hooks = std::make_shared<net::server_hooks>();
     hooks->on_upgrade = make_upgrade_hook(sys_, sup_, ctx_);
+    hooks->admit = make_admit_hook(
+      ctx_,
+      std::make_shared<address_limiter>(cfg.limits.connections_per_address,
+                                        cfg.limits.handshakes_per_address),
+      cfg.security.allowed_origins, cfg.auth.refuse_before_upgrade);
     hooks->on_http = make_http_hook(metrics_, draining_);
     hooks->accepting = [this] { return !draining_.load(); };
     hooks->handshake_failures = &metrics_.handshake_failures;
+    hooks->forced_closes = &metrics_.forced_closes;
     hooks->sessions = &metrics_.websocket_sessions;
     hooks_ = std::move(hooks);
   }
@@ -126,6 +170,7 @@ public:
     if (!nexus_ || !neurograph_) {
       spdlog::critical("{}", err);
       caf::anon_send_exit(sup_, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(rates_, caf::exit_reason::user_shutdown);
       return false;
     }
     return true;
@@ -160,6 +205,7 @@ private:
     nexus_->stop();
     neurograph_->stop();
     caf::anon_send_exit(sup_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(rates_, caf::exit_reason::user_shutdown);
     sys_.await_all_actors_done();
     // An upgrade that completed while the drain began is closed with 1001
     // by net itself: let that close finish before Asio stops.
@@ -193,6 +239,7 @@ private:
   caf::actor_system_config caf_cfg_;
   caf::actor_system sys_;
   std::shared_ptr<node_context> ctx_;
+  rate_supervisor_actor rates_;
   connection_supervisor_actor sup_;
   std::shared_ptr<const net::server_hooks> hooks_;
   net::io_runtime io_;
@@ -210,7 +257,14 @@ int run_server(const config::server_config& cfg) {
                      fs_ec.message());
     return 1;
   }
-  node n{cfg};
+  std::vector<std::string> problems;
+  auto verifier = make_verifier(cfg, problems);
+  for (auto& p : problems)
+    spdlog::critical("invalid configuration: {}", p);
+  if (!problems.empty())
+    return 1;
+  warn_about_auth(cfg, verifier != nullptr);
+  node n{cfg, std::move(verifier)};
   if (!n.open())
     return 1;
   return n.run();

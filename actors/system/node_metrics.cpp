@@ -1,6 +1,7 @@
 // Metric names and label sets of a node.
 #include "actors/system/node_metrics.hpp"
 
+#include "auth/jwt_verifier.hpp"
 #include "messages/catalog.hpp"
 #include "messages/errc.hpp"
 #include "net/hooks.hpp"
@@ -20,6 +21,15 @@ std::vector<std::string> code_labels() {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < messages::errc_count; ++i)
     out.emplace_back(messages::code_string(static_cast<messages::errc>(i)));
+  return out;
+}
+
+std::vector<std::string> auth_reason_labels() {
+  std::vector<std::string> out;
+  auto last = static_cast<int>(auth::failure_reason::invalid_claim);
+  for (int i = 0; i <= last; ++i)
+    out.emplace_back(auth::to_string(static_cast<auth::failure_reason>(i)));
+  out.emplace_back("other"); // subject_changed on refresh, and the unforeseen
   return out;
 }
 
@@ -59,7 +69,15 @@ node_metrics::node_metrics()
                         metrics::kind::counter, "code", code_labels())),
     handshake_failures(registry.add(
       "nexus_handshake_failures_total", "Handshakes refused or failed.",
-      metrics::kind::counter, "reason", net::handshake_failure_names())) {
+      metrics::kind::counter, "reason", net::handshake_failure_names())),
+    forced_closes(registry.add(
+      "nexus_forced_closes_total",
+      "WebSockets closed by the server for a full queue or a stuck write.",
+      metrics::kind::counter, "reason", net::forced_close_names())),
+    auth_failures(registry.add("nexus_auth_failures_total",
+                               "Tokens refused, by reason.",
+                               metrics::kind::counter, "reason",
+                               auth_reason_labels())) {
 }
 
 } // namespace nexus::actors

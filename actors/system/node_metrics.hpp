@@ -29,6 +29,10 @@ struct node_metrics {
   metrics::family& errors;
   /// Refused or failed handshakes by reason.
   metrics::family& handshake_failures;
+  /// WebSockets net ended itself (4008, stuck writes) by reason.
+  metrics::family& forced_closes;
+  /// Tokens refused (at upgrade or refresh) by reason.
+  metrics::family& auth_failures;
 };
 
 } // namespace nexus::actors

@@ -88,6 +88,22 @@ actor_fixture::spawn_connection(messages::dialect d,
   return sys.spawn(actors::connection, std::move(p));
 }
 
+actors::connection_actor
+actor_fixture::spawn_connection(messages::dialect d,
+                                std::shared_ptr<recording_outbound>& out,
+                                auth::identity who) {
+  out = std::make_shared<recording_outbound>();
+  actors::connection_params p;
+  p.dialect = d;
+  p.connection_id = "conn-" + who.user_id;
+  p.client_id = "client-1";
+  p.who = std::move(who);
+  p.out = out;
+  p.node = node;
+  p.log = spdlog::default_logger();
+  return sys.spawn(actors::connection, std::move(p));
+}
+
 bool actor_fixture::wait_down(const caf::actor_addr& who,
                               std::chrono::milliseconds timeout) {
   bool seen = false;

@@ -16,6 +16,7 @@
 #include "actors/connection/connection.hpp"
 #include "actors/connection/routes.hpp"
 #include "actors/system/node_metrics.hpp"
+#include "auth/jwt_verifier.hpp"
 #include "net/hooks.hpp"
 
 namespace nexus::test {
@@ -53,6 +54,11 @@ struct actor_fixture {
   actors::connection_actor spawn_connection(
     messages::dialect d, std::shared_ptr<recording_outbound>& out,
     caf::actor supervisor = {});
+
+  /// Spawns a connection actor for the user `who` said to be.
+  actors::connection_actor spawn_connection(
+    messages::dialect d, std::shared_ptr<recording_outbound>& out,
+    auth::identity who);
 
   /// Waits for the down_msg of `who`; false after `timeout`.
   bool wait_down(const caf::actor_addr& who,

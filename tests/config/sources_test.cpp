@@ -66,6 +66,41 @@ const std::vector<sample>& samples() {
        [](c x) { return x.limits.outbound_queue_bytes == 65536; }},
       {"limits.inbound_window", "--inbound-window", "NEXUS_INBOUND_WINDOW",
        "128", "128", [](c x) { return x.limits.inbound_window == 128; }},
+      {"limits.write_stall_ms", "--write-stall-ms", "NEXUS_WRITE_STALL_MS",
+       "2000", "2000", [](c x) { return x.limits.write_stall_ms == 2000; }},
+      {"auth.jwt_secret", "--jwt-secret", "NEXUS_JWT_SECRET", "s3cret",
+       "\"s3cret\"", [](c x) { return x.auth.jwt_secret == "s3cret"; }},
+      {"auth.anonymous", "--anonymous", "NEXUS_ANONYMOUS", "true", "true",
+       [](c x) { return x.auth.anonymous; }},
+      {"auth.jwt_algorithm", "--jwt-algorithm", "NEXUS_JWT_ALGORITHM",
+       "HS512", "\"HS512\"",
+       [](c x) { return x.auth.jwt_algorithm == "HS512"; }},
+      {"auth.keys", "--jwt-keys", "NEXUS_JWT_KEYS",
+       R"([{"kid":"k1","alg":"RS256","public_key_file":"/k1.pem"}])",
+       R"([{"kid":"k1","alg":"RS256","public_key_file":"/k1.pem"}])",
+       [](c x) {
+         return x.auth.keys.size() == 1 && x.auth.keys[0].kid == "k1"
+                && x.auth.keys[0].alg == "RS256"
+                && x.auth.keys[0].public_key_file == "/k1.pem";
+       }},
+      {"plans.enterprise.burst", "--enterprise-burst",
+       "NEXUS_ENTERPRISE_BURST", "7", "7",
+       [](c x) {
+         return x.plans.enterprise.burst == 7 && x.plans.free.burst == 20;
+       }},
+      {"security.allowed_origins", "--allowed-origins",
+       "NEXUS_ALLOWED_ORIGINS", "https://a.example,http://b.example:8080",
+       R"(["https://a.example", "http://b.example:8080"])",
+       [](c x) {
+         return x.security.allowed_origins
+                == std::vector<std::string>{"https://a.example",
+                                            "http://b.example:8080"};
+       }},
+      {"tls.listeners", "--tls-listeners", "NEXUS_TLS_LISTENERS",
+       "neurograph", R"(["neurograph"])",
+       [](c x) {
+         return x.tls.listeners == std::vector<std::string>{"neurograph"};
+       }},
   };
   return all;
 }
@@ -95,6 +130,21 @@ TEST_CASE("without file or variables or flags every default applies") {
   CHECK(x.cfg.limits.ping_interval_ms == 30000);
   CHECK(x.cfg.limits.outbound_queue_bytes == 4194304);
   CHECK(x.cfg.limits.inbound_window == 64);
+  CHECK(x.cfg.limits.token_bytes == 4096);
+  CHECK(x.cfg.limits.connections_per_address == 1000);
+  CHECK(x.cfg.limits.handshakes_per_address == 50);
+  CHECK(x.cfg.plans.free.rate_per_sec == 10);
+  CHECK(x.cfg.plans.free.burst == 20);
+  CHECK(x.cfg.plans.free.user_rate_per_sec == 50);
+  CHECK(x.cfg.plans.free.max_in_flight == 16);
+  CHECK(x.cfg.plans.enterprise.rate_per_sec > x.cfg.plans.pro.rate_per_sec);
+  CHECK(x.cfg.plans.pro.rate_per_sec > x.cfg.plans.free.rate_per_sec);
+  CHECK_FALSE(x.cfg.auth.anonymous);
+  CHECK(x.cfg.auth.require_exp);
+  CHECK(x.cfg.auth.leeway_s == 30);
+  CHECK(x.cfg.auth.keys.empty());
+  CHECK(x.cfg.security.allowed_origins.empty());
+  CHECK(x.cfg.tls.cert_file.empty());
 }
 
 TEST_CASE("every key can be set from the config file") {
@@ -121,7 +171,8 @@ TEST_CASE("every key can be set from its NEXUS_ variable") {
 TEST_CASE("every key can be set with --flag VALUE and --flag=VALUE") {
   for (const auto& s : samples()) {
     INFO(s.flag);
-    if (s.flag != "--dev") { // `--dev true`: see the dev mode test case
+    // `--dev true`: see the dev mode test case; the same for booleans.
+    if (s.flag != "--dev" && s.flag != "--anonymous") {
       auto spaced = run({s.flag, s.text});
       CHECK(messages(spaced).empty());
       CHECK(s.is_set(spaced.cfg));

@@ -1,6 +1,8 @@
 // Size limits seen from a client: the 1 MiB message limit (close 1009 one
 // byte over it) and the 8 KiB handshake header limit that a 4 KiB token
 // must still fit in (PROTOCOL.md section 6).
+#include "auth/jwt_verifier.hpp"
+#include "tests/integration/auth_tools.hpp"
 #include "tests/integration/protocol_checks.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics.hpp"
@@ -8,6 +10,8 @@
 #include "tests/support/server_process.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <ctime>
 
 using namespace nexus::test;
 
@@ -30,13 +34,26 @@ std::string padded_heartbeat(dialect d, std::string const& id,
   return text;
 }
 
-/// A JWT-shaped token of exactly `size` characters.
-std::string fake_token(std::size_t size) {
-  std::string token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.";
-  for (std::size_t i = 0; token.size() < size; ++i)
-    token += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
-      [i % 64];
-  return token;
+/// Secret of the servers that check the 4 KiB token.
+constexpr const char* token_secret = "limits-test-secret";
+
+/// A valid HS256 token of exactly `size` characters (a long `sub` pads it),
+/// or the longest one below `size` when no `sub` length hits it.
+std::string sized_token(std::size_t size) {
+  auto now = static_cast<int64_t>(std::time(nullptr));
+  std::string best;
+  // Base64 makes the token about 4/3 of the payload: start near half.
+  for (std::size_t pad = size / 2; pad < size; ++pad) {
+    auto token = nexus::auth::mint(
+      {"", "HS256", token_secret},
+      {{"sub", "u" + std::string(pad, 'x')}, {"exp", now + 3600}});
+    if (token.size() > size)
+      break;
+    best = std::move(token);
+    if (best.size() == size)
+      break;
+  }
+  return best;
 }
 
 /// Header fields a browser sends with an upgrade (about 600 bytes).
@@ -142,14 +159,18 @@ TEST_CASE("a peer closed with 1009 that stays silent is released",
 
 TEST_CASE("a 4 KiB ?token= with browser headers fits in the upgrade",
           "[integration][limits]") {
-  server_process server;
-  auto token = fake_token(4096);
+  server_options opts;
+  opts.anonymous = false;
+  opts.env = {{"NEXUS_JWT_SECRET", token_secret}};
+  server_process server{opts};
+  auto token = sized_token(4096);
+  REQUIRE(token.size() >= 4090); // base64 may skip a length, not six
   for (auto port : {server.nexus_port(), server.neurograph_port()}) {
     auto d = port == server.nexus_port() ? dialect::nexus
                                          : dialect::neurograph;
     INFO(name_of(d) << " listener");
     ws_client c{port, {"/ws?token=" + token, "", browser_headers()}};
-    check_established(d, c.read_json());
+    check_established(d, c.read_json(), jwt_payload(token).value("sub", ""));
     check_alive(c, d, "token-4k");
     c.close();
   }

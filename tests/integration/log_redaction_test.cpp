@@ -1,6 +1,7 @@
 // A token never reaches the log, even at debug level: not from `?token=` on
 // an upgrade, a refused handshake or an unknown path, nor from an
 // Authorization header.
+#include "tests/integration/auth_tools.hpp"
 #include "tests/integration/protocol_checks.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
@@ -12,13 +13,18 @@
 using namespace nexus::test;
 
 TEST_CASE("tokens are never written to the log", "[integration][logs]") {
-  server_process server{{"debug", {"--drain-timeout-ms", "2000"}}};
+  std::string const key = "redaction-test-secret";
+  server_options opts{"debug", {"--drain-timeout-ms", "2000"}};
+  opts.anonymous = false;
+  opts.env = {{"NEXUS_JWT_SECRET", key}};
+  server_process server{opts};
   auto port = server.nexus_port();
-  std::string const secret = "SECRETVALUE123";
-  std::string const bearer = "SECRETBEARER456";
+  auto const secret = mint_token(key, {"redact-query", "", 3600});
+  auto const bearer = mint_token(key, {"redact-bearer", "", 3600});
+  REQUIRE(secret != bearer);
   {
     ws_client c{port, {"/ws?client_id=redact&token=" + secret, "", {}}};
-    check_established(dialect::nexus, c.read_json());
+    check_established(dialect::nexus, c.read_json(), "redact-query");
     check_alive(c, dialect::nexus, "redact-1");
     c.close();
   }
@@ -27,7 +33,8 @@ TEST_CASE("tokens are never written to the log", "[integration][logs]") {
                 {"/ws?token=" + secret + "&client_id=redact2",
                  "",
                  {{"Authorization", "Bearer " + bearer}}}};
-    check_established(dialect::nexus, c.read_json());
+    // The header wins over ?token=.
+    check_established(dialect::nexus, c.read_json(), "redact-bearer");
     c.close();
   }
   CHECK(http_get(port, "/ws?token=" + secret).status == 426);

@@ -112,7 +112,8 @@ void check_envelope(dialect d, json const& msg) {
   }
 }
 
-void check_established(dialect d, json const& msg) {
+void check_established(dialect d, json const& msg,
+                       std::string const& user) {
   check_envelope(d, msg);
   INFO(name_of(d) << " connection.established: " << msg.dump());
   REQUIRE(msg.value("type", "") == "connection.established");
@@ -124,7 +125,7 @@ void check_established(dialect d, json const& msg) {
   REQUIRE(p.is_object());
   CHECK(non_empty_string(p.value("connection_id", json{})));
   CHECK(non_empty_string(p.value("client_id", json{})));
-  CHECK(p.value("user_id", "") == "anonymous");
+  CHECK(p.value("user_id", "") == user);
   CHECK(non_empty_string(p.value("node_id", json{})));
   CHECK(p.value("dialect", "") == name_of(d));
   CHECK(p.value("protocol_version", "") == "2.0.0");

@@ -37,8 +37,10 @@ std::string heartbeat_request(dialect d, std::string const& id);
 void check_envelope(dialect d, json const& msg);
 
 /// Checks that `msg` is `connection.established` with all payload fields;
-/// `d` is the dialect the connection should speak.
-void check_established(dialect d, json const& msg);
+/// `d` is the dialect the connection should speak, `user` the user id
+/// (`anonymous` for a connection without a token).
+void check_established(dialect d, json const& msg,
+                       std::string const& user = "anonymous");
 
 /// Checks that `msg` is the heartbeat reply to request `id`.
 void check_heartbeat_reply(dialect d, json const& msg, std::string const& id);

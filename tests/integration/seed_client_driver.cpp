@@ -1,7 +1,10 @@
 // Runs one seed-document client against a fresh nexus-server:
 //   nexus-seed-client-driver PROGRAM [ARGS...]
-// starts the server, runs PROGRAM with NEXUS_PORT and NEUROGRAPH_PORT set,
-// stops the server, and exits with the client's exit code (1 on timeout).
+// starts the server (a JWT secret configured, anonymous access on for the
+// NeuroGraph seed, which sends no token), mints a token with
+// `nexus-server token`, runs PROGRAM with NEXUS_PORT, NEUROGRAPH_PORT and
+// NEXUS_TEST_TOKEN set (the Nexus seed's `<jwt_token>`), stops the server,
+// and exits with the client's exit code (1 on timeout).
 #include "tests/support/child_process.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -13,13 +16,35 @@ using namespace nexus::test;
 
 namespace {
 
+/// Secret of the driven server; the token the clients present is signed
+/// with it.
+constexpr const char* seed_secret = "seed-client-driver-secret";
+
+/// A token for user `seed-client` from `nexus-server token`; "" on failure.
+std::string mint_seed_token() {
+  process_options opts;
+  opts.program = server_binary();
+  opts.args = {"token", "--sub", "seed-client", "--ttl", "1h"};
+  opts.unset_prefixes = {"NEXUS_"};
+  opts.env = {{"NEXUS_JWT_SECRET", seed_secret}};
+  opts.capture_stdout = true;
+  child_process minter{opts};
+  auto line = minter.read_stdout_line(10s);
+  auto code = minter.wait_exit(10s);
+  if (!line || code != std::optional<int>{0})
+    return {};
+  return *line;
+}
+
 /// Runs the client; its exit code, or 1 when it did not finish in time.
-int run_client(server_process const& server, int argc, char** argv) {
+int run_client(server_process const& server, std::string const& token,
+               int argc, char** argv) {
   process_options opts;
   opts.program = argv[1];
   opts.args.assign(argv + 2, argv + argc);
   opts.env = {{"NEXUS_PORT", std::to_string(server.nexus_port())},
-              {"NEUROGRAPH_PORT", std::to_string(server.neurograph_port())}};
+              {"NEUROGRAPH_PORT", std::to_string(server.neurograph_port())},
+              {"NEXUS_TEST_TOKEN", token}};
   child_process client{opts};
   auto code = client.wait_exit(60s);
   if (!code) {
@@ -37,8 +62,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    server_process server;
-    int code = run_client(server, argc, argv);
+    auto token = mint_seed_token();
+    if (token.empty()) {
+      std::cerr << "driver: nexus-server token failed\n";
+      return 1;
+    }
+    server_options opts;
+    opts.env = {{"NEXUS_JWT_SECRET", seed_secret}};
+    server_process server{opts};
+    int code = run_client(server, token, argc, argv);
     server.send_signal(SIGTERM);
     auto server_code = server.wait_exit(15s);
     if (code != 0 || server_code != std::optional<int>{0}) {

@@ -107,8 +107,10 @@ cli_result run_server_cli(std::vector<std::string> const& args,
 env_server::env_server(env_list const& env,
                        std::vector<std::string> const& args,
                        millis startup_deadline) {
+  // Anonymous, like server_process: these tests are about configuration.
   std::vector<std::string> all{"--nexus-port", "0", "--neurograph-port", "0",
-                               "--data-dir", dir_.path() + "/data"};
+                               "--data-dir", dir_.path() + "/data",
+                               "--anonymous"};
   fs::create_directories(dir_.path() + "/data");
   all.insert(all.end(), args.begin(), args.end());
   child_ = std::make_unique<child_process>(

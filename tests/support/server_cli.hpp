@@ -59,8 +59,8 @@ cli_result run_server_cli(std::vector<std::string> const& args,
                           env_list const& env = {}, millis deadline = 10s);
 
 /// A nexus-server started with `env`, on free loopback ports with a fresh
-/// data directory (`--nexus-port 0 --neurograph-port 0 --data-dir ...`
-/// come first, so `args` may override them). The constructor returns once
+/// data directory and anonymous access (`--nexus-port 0 --neurograph-port 0
+/// --data-dir ... --anonymous` come first, so `args` may override them). The constructor returns once
 /// the `listening` line was printed and throws (with stderr) otherwise.
 class env_server {
 public:

@@ -58,8 +58,11 @@ server_process::server_process(server_options opts) {
   p.program = binary;
   p.args = {"--nexus-port",   "0",       "--neurograph-port", "0",
             "--data-dir",     data_dir_, "--log-level",       opts.log_level};
+  if (opts.anonymous)
+    p.args.push_back("--anonymous");
   p.args.insert(p.args.end(), opts.extra_args.begin(), opts.extra_args.end());
   p.unset_prefixes = {"NEXUS_"}; // the server reads NEXUS_* settings
+  p.env = opts.env;
   p.capture_stdout = true;
   p.stderr_path = stderr_path_;
   child_ = std::make_unique<child_process>(std::move(p));

@@ -22,6 +22,11 @@ struct server_options {
   std::vector<std::string> extra_args;
   /// How long to wait for the `listening` line.
   millis startup_deadline;
+  /// Adds `--anonymous`: tests of features other than authentication
+  /// connect without a token. Auth tests turn it off.
+  bool anonymous = true;
+  /// Environment variables for the server (e.g. NEXUS_JWT_SECRET).
+  std::vector<std::pair<std::string, std::string>> env;
 
   server_options(std::string log_level = "warn",
                  std::vector<std::string> extra_args = {},
