@@ -59,6 +59,32 @@ caf::actor_system_config& init(caf::actor_system_config& cfg) {
 
 } // namespace
 
+actors::handled hold_request(actors::connection_ptr, messages::request&) {
+  return actors::handled::pending;
+}
+
+actors::handled release_request(actors::connection_ptr self,
+                                messages::request& req) {
+  self->state.finish(req.payload.value("execution_id", ""));
+  self->state.reply("execution_status", req.request_id,
+                    nlohmann::json::object());
+  return actors::handled::done;
+}
+
+void route(actors::node_context& node, messages::request_kind k,
+           actors::handler_fn f) {
+  node.routes.handlers[static_cast<std::size_t>(k)] = f;
+}
+
+std::string error_code(const nlohmann::json& msg) {
+  if (msg.contains("error"))
+    return msg["error"].value("code", "");
+  auto payload = msg.find("payload"); // neurograph errors
+  if (payload != msg.end() && payload->is_object())
+    return payload->value("code", "");
+  return "";
+}
+
 actor_fixture::actor_fixture()
   : node(std::make_shared<actors::node_context>()),
     sys(init(cfg)),

@@ -45,6 +45,24 @@ private:
   int done_ = 0;
 };
 
+/// A handler that answers nothing: the request stays running (like an
+/// execution) until a `release_request` names it.
+actors::handled hold_request(actors::connection_ptr self,
+                             messages::request& req);
+
+/// Ends the running request named by `payload.execution_id` and answers
+/// `execution_status`.
+actors::handled release_request(actors::connection_ptr self,
+                                messages::request& req);
+
+/// Routes request kind `k` of `node` to `f`.
+void route(actors::node_context& node, messages::request_kind k,
+           actors::handler_fn f);
+
+/// The error code of an `error` message in either dialect, "" for anything
+/// else.
+std::string error_code(const nlohmann::json& msg);
+
 /// An actor system plus a node context like the server's.
 struct actor_fixture {
   actor_fixture();

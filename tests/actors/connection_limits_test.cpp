@@ -10,32 +10,15 @@
 
 using namespace nexus;
 using nexus::test::actor_fixture;
+using nexus::test::error_code;
+using nexus::test::hold_request;
+using nexus::test::release_request;
+using nexus::test::route;
 using nexus::test::recording_outbound;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// Keeps the request running (like an execution).
-actors::handled hold(actors::connection_ptr, messages::request&) {
-  return actors::handled::pending;
-}
-
-/// Ends the running request named by `payload.execution_id`.
-actors::handled release(actors::connection_ptr self, messages::request& req) {
-  self->state.finish(req.payload.value("execution_id", ""));
-  self->state.reply("execution_status", req.request_id, json::object());
-  return actors::handled::done;
-}
-
-void route(actors::node_context& node, messages::request_kind k,
-           actors::handler_fn f) {
-  node.routes.handlers[static_cast<std::size_t>(k)] = f;
-}
-
-std::string code_of(const json& msg) {
-  return msg.contains("error") ? msg["error"].value("code", "") : "";
-}
 
 auth::identity user(std::string id, std::optional<int64_t> exp = {}) {
   return auth::identity{std::move(id), auth::plan::free, {}, false, exp};
@@ -75,8 +58,8 @@ TEST_CASE_METHOD(actor_fixture, "in flight per connection: N run, N+1 waits",
                  "[actors][limits]") {
   node->plans.free.max_in_flight = 2;
   node->overloaded_retry_ms = 750;
-  route(*node, messages::request_kind::execute_template, hold);
-  route(*node, messages::request_kind::get_execution_status, release);
+  route(*node, messages::request_kind::execute_template, hold_request);
+  route(*node, messages::request_kind::get_execution_status, release_request);
   std::shared_ptr<recording_outbound> out;
   auto conn = spawn_connection(messages::dialect::nexus, out, user("ann"));
   REQUIRE(out->next());
@@ -85,7 +68,7 @@ TEST_CASE_METHOD(actor_fixture, "in flight per connection: N run, N+1 waits",
   frame(conn, R"({"type":"execute_template","request_id":"c"})");
   auto over = out->next();
   REQUIRE(over);
-  CHECK(code_of(*over) == "OVERLOADED");
+  CHECK(error_code(*over) == "OVERLOADED");
   CHECK((*over)["request_id"] == "c");
   CHECK((*over)["error"]["details"]["retry_after_ms"] == 750);
   // Once one ends, the next one runs (and is not refused).
@@ -113,7 +96,7 @@ TEST_CASE_METHOD(actor_fixture, "in flight per connection: N run, N+1 waits",
 TEST_CASE_METHOD(actor_fixture, "in flight per node spans connections",
                  "[actors][limits]") {
   node->node_in_flight = 2;
-  route(*node, messages::request_kind::execute_template, hold);
+  route(*node, messages::request_kind::execute_template, hold_request);
   std::shared_ptr<recording_outbound> a;
   std::shared_ptr<recording_outbound> b;
   auto ca = spawn_connection(messages::dialect::nexus, a, user("ann"));
@@ -127,7 +110,7 @@ TEST_CASE_METHOD(actor_fixture, "in flight per node spans connections",
   frame(cb, R"({"type":"execute_template","request_id":"b2"})");
   auto over = b->next();
   REQUIRE(over);
-  CHECK(code_of(*over) == "OVERLOADED");
+  CHECK(error_code(*over) == "OVERLOADED");
   CHECK((*over)["request_id"] == "b2");
   CHECK((*over)["error"]["message"]
         == "too many requests in flight on this node");
@@ -142,7 +125,7 @@ TEST_CASE_METHOD(actor_fixture, "the rate supervisor limits all but heartbeat",
   auto rates = sys.spawn(actors::rate_supervisor,
                          actors::rate_supervisor_options{});
   node->rate_supervisor = caf::actor_cast<caf::actor>(rates);
-  route(*node, messages::request_kind::get_execution_status, release);
+  route(*node, messages::request_kind::get_execution_status, release_request);
   std::shared_ptr<recording_outbound> out;
   auto conn = spawn_connection(messages::dialect::nexus, out, user("ann"));
   REQUIRE(out->next());
@@ -156,7 +139,7 @@ TEST_CASE_METHOD(actor_fixture, "the rate supervisor limits all but heartbeat",
   }
   auto limited = out->next();
   REQUIRE(limited);
-  CHECK(code_of(*limited) == "RATE_LIMIT_EXCEEDED");
+  CHECK(error_code(*limited) == "RATE_LIMIT_EXCEEDED");
   CHECK((*limited)["request_id"] == "s3");
   auto retry = (*limited)["error"]["details"]["retry_after_ms"].get<int>();
   CHECK(retry > 0);
@@ -181,7 +164,7 @@ TEST_CASE_METHOD(actor_fixture, "sustained rate-limit abuse closes 1008",
   auto rates = sys.spawn(actors::rate_supervisor,
                          actors::rate_supervisor_options{});
   node->rate_supervisor = caf::actor_cast<caf::actor>(rates);
-  route(*node, messages::request_kind::get_execution_status, release);
+  route(*node, messages::request_kind::get_execution_status, release_request);
   std::shared_ptr<recording_outbound> out;
   auto conn = spawn_connection(messages::dialect::nexus, out, user("eve"));
   REQUIRE(out->next());
@@ -191,7 +174,7 @@ TEST_CASE_METHOD(actor_fixture, "sustained rate-limit abuse closes 1008",
   for (int i = 0; i < 6; ++i) {
     auto msg = out->next();
     REQUIRE(msg);
-    limited += code_of(*msg) == "RATE_LIMIT_EXCEEDED";
+    limited += error_code(*msg) == "RATE_LIMIT_EXCEEDED";
   }
   CHECK(limited == 5);
   CHECK(out->close_code() == 1008);
@@ -208,7 +191,7 @@ TEST_CASE_METHOD(actor_fixture, "auth.refresh keeps the user, refuses others",
   frame(conn, R"({"type":"auth.refresh","request_id":"r0","payload":{}})");
   auto invalid = out->next();
   REQUIRE(invalid);
-  CHECK(code_of(*invalid) == "VALIDATION_FAILED");
+  CHECK(error_code(*invalid) == "VALIDATION_FAILED");
   CHECK((*invalid)["error"]["field"] == "token");
   frame(conn, refresh("r1", token_for("ann", 3600)));
   auto ok = out->next();
@@ -218,7 +201,7 @@ TEST_CASE_METHOD(actor_fixture, "auth.refresh keeps the user, refuses others",
   frame(conn, refresh("r2", token_for("mallory", 3600)));
   auto refused = out->next();
   REQUIRE(refused);
-  CHECK(code_of(*refused) == "AUTHENTICATION_FAILED");
+  CHECK(error_code(*refused) == "AUTHENTICATION_FAILED");
   CHECK((*refused)["error"]["details"]["reason"] == "subject_changed");
   CHECK(out->close_code() == 1008);
   caf::anon_send(conn, atoms::closed_atom_v);
@@ -239,7 +222,7 @@ TEST_CASE_METHOD(actor_fixture, "a token past exp warns, then closes 1008",
   CHECK((*warning)["payload"]["expires_in_ms"].get<int64_t>() <= 1000);
   auto expired = out->next(4s);
   REQUIRE(expired);
-  CHECK(code_of(*expired) == "AUTHENTICATION_FAILED");
+  CHECK(error_code(*expired) == "AUTHENTICATION_FAILED");
   CHECK((*expired)["error"]["details"]["reason"] == "expired");
   CHECK(messages::unix_millis() >= exp * 1000);
   CHECK(out->close_code() == 1008);

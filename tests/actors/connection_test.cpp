@@ -6,40 +6,20 @@
 
 using namespace nexus;
 using nexus::test::actor_fixture;
+using nexus::test::error_code;
+using nexus::test::hold_request;
+using nexus::test::release_request;
+using nexus::test::route;
 using nexus::test::recording_outbound;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Answers nothing: keeps the request in flight (like a running execution).
-actors::handled hold_request(actors::connection_ptr, messages::request&) {
-  return actors::handled::pending;
-}
-
-/// Ends the in-flight request named by `payload.execution_id`.
-actors::handled release_request(actors::connection_ptr self,
-                                messages::request& req) {
-  self->state.finish(req.payload.value("execution_id", ""));
-  self->state.reply("execution_status", req.request_id, json::object());
-  return actors::handled::done;
-}
-
 /// Throws, as a buggy handler would.
 actors::handled throw_in_handler(actors::connection_ptr,
                                  messages::request&) {
   throw std::runtime_error("handler bug");
-}
-
-void route(actors::node_context& node, messages::request_kind k,
-           actors::handler_fn f) {
-  node.routes.handlers[static_cast<std::size_t>(k)] = f;
-}
-
-std::string error_code(const json& msg) {
-  if (msg.contains("error"))
-    return msg["error"]["code"];
-  return msg["payload"]["code"];
 }
 
 } // namespace

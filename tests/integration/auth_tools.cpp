@@ -164,27 +164,6 @@ std::string query_escape(std::string const& text) {
   return out;
 }
 
-std::optional<std::int64_t> parse_rfc3339_ms(std::string const& s) {
-  static std::regex const re{
-    R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.(\d+))?Z$)"};
-  std::smatch m;
-  if (!std::regex_match(s, m, re))
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = std::stoi(m[1].str()) - 1900;
-  tm.tm_mon = std::stoi(m[2].str()) - 1;
-  tm.tm_mday = std::stoi(m[3].str());
-  tm.tm_hour = std::stoi(m[4].str());
-  tm.tm_min = std::stoi(m[5].str());
-  tm.tm_sec = std::stoi(m[6].str());
-  std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
-  if (m[8].matched) {
-    auto frac = m[8].str() + "00";
-    ms += std::stoi(frac.substr(0, 3));
-  }
-  return ms;
-}
-
 std::int64_t unix_now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch())

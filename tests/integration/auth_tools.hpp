@@ -73,10 +73,6 @@ std::optional<std::string> base64url_decode(std::string const& text);
 /// unreserved characters becomes %XX.
 std::string query_escape(std::string const& text);
 
-/// Milliseconds since the epoch of an RFC 3339 UTC time
-/// (`2025-01-02T03:04:05Z`, optionally with a fraction); nullopt when `s`
-/// has another shape.
-std::optional<std::int64_t> parse_rfc3339_ms(std::string const& s);
 
 /// Milliseconds since the epoch now (system clock, as the server uses).
 std::int64_t unix_now_ms();

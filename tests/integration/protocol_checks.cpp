@@ -20,19 +20,8 @@ double now_seconds() {
 
 /// True when `s` is an RFC 3339 UTC time within two minutes of now.
 bool is_recent_rfc3339_utc(std::string const& s) {
-  static std::regex const re{
-    R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$)"};
-  std::smatch m;
-  if (!std::regex_match(s, m, re))
-    return false;
-  std::tm tm{};
-  tm.tm_year = std::stoi(m[1].str()) - 1900;
-  tm.tm_mon = std::stoi(m[2].str()) - 1;
-  tm.tm_mday = std::stoi(m[3].str());
-  tm.tm_hour = std::stoi(m[4].str());
-  tm.tm_min = std::stoi(m[5].str());
-  tm.tm_sec = std::stoi(m[6].str());
-  return std::fabs(static_cast<double>(timegm(&tm)) - now_seconds()) < 120;
+  auto ms = parse_rfc3339_ms(s);
+  return ms && std::fabs(static_cast<double>(*ms) / 1000 - now_seconds()) < 120;
 }
 
 /// True when `v` is a non-empty string.
@@ -50,6 +39,27 @@ json body_of(dialect d, json const& msg) {
 }
 
 } // namespace
+
+std::optional<std::int64_t> parse_rfc3339_ms(std::string const& s) {
+  static std::regex const re{
+    R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.(\d+))?Z$)"};
+  std::smatch m;
+  if (!std::regex_match(s, m, re))
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = std::stoi(m[1].str()) - 1900;
+  tm.tm_mon = std::stoi(m[2].str()) - 1;
+  tm.tm_mday = std::stoi(m[3].str());
+  tm.tm_hour = std::stoi(m[4].str());
+  tm.tm_min = std::stoi(m[5].str());
+  tm.tm_sec = std::stoi(m[6].str());
+  std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  if (m[8].matched) {
+    auto frac = m[8].str() + "00";
+    ms += std::stoi(frac.substr(0, 3));
+  }
+  return ms;
+}
 
 std::string name_of(dialect d) {
   return d == dialect::nexus ? "nexus" : "neurograph";

@@ -7,6 +7,8 @@
 #include "tests/support/ws_client.hpp"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace nexus::test {
@@ -32,6 +34,11 @@ void require_upgrade(raw_tcp& peer, std::uint16_t port);
 
 /// A heartbeat request with id `id`, serialized.
 std::string heartbeat_request(dialect d, std::string const& id);
+
+/// Milliseconds since the epoch of an RFC 3339 UTC time
+/// (`2025-01-02T03:04:05Z`, optionally with a fraction); nullopt when `s`
+/// has another shape.
+std::optional<std::int64_t> parse_rfc3339_ms(std::string const& s);
 
 /// Checks the envelope fields every server message carries in dialect `d`.
 void check_envelope(dialect d, json const& msg);
