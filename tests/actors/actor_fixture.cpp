@@ -98,18 +98,30 @@ actor_fixture::actor_fixture()
 
 actor_fixture::~actor_fixture() = default;
 
-actors::connection_actor
-actor_fixture::spawn_connection(messages::dialect d,
-                                std::shared_ptr<recording_outbound>& out,
-                                caf::actor supervisor) {
+namespace {
+
+/// Parameters of a test connection writing into a new recorder `out`.
+actors::connection_params
+test_params(messages::dialect d, std::shared_ptr<recording_outbound>& out,
+            std::shared_ptr<actors::node_context> node) {
   out = std::make_shared<recording_outbound>();
   actors::connection_params p;
   p.dialect = d;
   p.connection_id = "conn-1";
   p.client_id = "client-1";
   p.out = out;
-  p.node = node;
+  p.node = std::move(node);
   p.log = spdlog::default_logger();
+  return p;
+}
+
+} // namespace
+
+actors::connection_actor
+actor_fixture::spawn_connection(messages::dialect d,
+                                std::shared_ptr<recording_outbound>& out,
+                                caf::actor supervisor) {
+  auto p = test_params(d, out, node);
   p.supervisor = std::move(supervisor);
   return sys.spawn(actors::connection, std::move(p));
 }
@@ -118,15 +130,9 @@ actors::connection_actor
 actor_fixture::spawn_connection(messages::dialect d,
                                 std::shared_ptr<recording_outbound>& out,
                                 auth::identity who) {
-  out = std::make_shared<recording_outbound>();
-  actors::connection_params p;
-  p.dialect = d;
+  auto p = test_params(d, out, node);
   p.connection_id = "conn-" + who.user_id;
-  p.client_id = "client-1";
   p.who = std::move(who);
-  p.out = out;
-  p.node = node;
-  p.log = spdlog::default_logger();
   return sys.spawn(actors::connection, std::move(p));
 }
 
